@@ -1,0 +1,343 @@
+//! The canonical paper: the one record type every stage after ingestion reads.
+//!
+//! A [`Paper`] is what `topicgraph papers` writes, one JSON object per line. Parsers fill the
+//! raw fields; [`crate::ingest::clean::finalize`] cleans the text, derives the id and the
+//! implied ids and dates. Empty fields are left out of the JSON to keep lines short.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// One paper, after ingestion and cleaning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Paper {
+    /// The input's own id when it has one, else derived (see `ingest::clean::derive_id`).
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Ids::is_empty")]
+    pub ids: Ids,
+    #[serde(default)]
+    pub title: String,
+    #[serde(rename = "abstract", default)]
+    pub abstract_text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<Author>,
+    /// Publication date as the source states it (arXiv: first version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<PartialDate>,
+    /// Date of the latest version or metadata update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<PartialDate>,
+    /// Date the paper was listed (HF daily papers, a crawler's first sighting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed: Option<PartialDate>,
+    /// Submission month implied by a new-style arXiv id, when no source gave a date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_date: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// Author or indexer keywords given by the source (not extracted ones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Links::is_empty")]
+    pub links: Links,
+    /// TeX math in the cleaned text, as half-open code-point offsets.
+    #[serde(default, skip_serializing_if = "MathSpans::is_empty")]
+    pub math_spans: MathSpans,
+    /// The text as the source gave it, only for fields where cleaning changed it.
+    #[serde(default, skip_serializing_if = "Original::is_empty")]
+    pub original: Original,
+    /// Which source records produced this paper, and what each contributed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Provenance>,
+}
+
+impl Paper {
+    /// The best date to place the paper in time: published, else the arXiv id's month,
+    /// else the listing date, else updated.
+    pub fn date(&self) -> Option<PartialDate> {
+        self.published.or(self.id_date).or(self.listed).or(self.updated)
+    }
+}
+
+/// Every known identifier of a paper. Deduplication keys on these.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ids {
+    /// arXiv base id without version: `2506.01234`, `hep-th/9711200`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arxiv: Option<String>,
+    /// Versions seen, sorted: `[1, 2]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arxiv_versions: Vec<u32>,
+    /// Lowercase DOI without `https://doi.org/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// OpenAlex work id, `W2741809807`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openalex: Option<String>,
+    /// Semantic Scholar paper id (40 hex digits) or corpus id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s2: Option<String>,
+    /// ACL Anthology id, `2020.acl-main.1`, `P19-1001`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acl: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pmid: Option<String>,
+    /// Ids from the input that fit none of the above (`seed-001`, a WoS accession number).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other: Vec<String>,
+}
+
+impl Ids {
+    pub fn is_empty(&self) -> bool {
+        *self == Ids::default()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Author {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affiliations: Vec<String>,
+}
+
+impl Author {
+    pub fn new(name: impl Into<String>) -> Self {
+        Author { name: name.into(), affiliations: Vec::new() }
+    }
+}
+
+/// Authors are written as objects; reading also accepts plain name strings.
+impl<'de> Deserialize<'de> for Author {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Name(String),
+            Full {
+                name: String,
+                #[serde(default)]
+                affiliations: Vec<String>,
+            },
+        }
+        Ok(match Repr::deserialize(d)? {
+            Repr::Name(name) => Author::new(name),
+            Repr::Full { name, affiliations } => Author { name, affiliations },
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Links {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abs: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<String>,
+    /// Code repositories (GitHub, GitLab, Hugging Face) found in the record or its text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code: Vec<String>,
+    /// Project pages and other URLs found in the text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other: Vec<String>,
+}
+
+impl Links {
+    pub fn is_empty(&self) -> bool {
+        *self == Links::default()
+    }
+}
+
+/// Math spans per field, as `[start, end)` code-point offsets into the cleaned text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MathSpans {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub title: Vec<[usize; 2]>,
+    #[serde(rename = "abstract", default, skip_serializing_if = "Vec::is_empty")]
+    pub abstract_text: Vec<[usize; 2]>,
+}
+
+impl MathSpans {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_empty() && self.abstract_text.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Original {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
+    pub abstract_text: Option<String>,
+}
+
+impl Original {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none() && self.abstract_text.is_none()
+    }
+}
+
+/// One source record that contributed to a paper.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The input format (`arxiv-atom`, `openalex`, ...).
+    pub format: String,
+    /// The file it came from (`-` for stdin).
+    pub file: String,
+    /// Where in the file: `line 12`, `record 3`.
+    pub record: String,
+    /// The arXiv version the text of this record belongs to, when the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    /// Fields of the merged paper that came from this source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributed: Vec<String>,
+}
+
+/// A calendar date that keeps its precision: a year, a month or a day. No invented days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+/// How precise a [`PartialDate`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DatePrecision {
+    Year,
+    Month,
+    Day,
+}
+
+impl PartialDate {
+    pub fn year(year: i32) -> Self {
+        PartialDate { year, month: None, day: None }
+    }
+    pub fn month(year: i32, month: u8) -> Option<Self> {
+        (1..=12).contains(&month).then_some(PartialDate { year, month: Some(month), day: None })
+    }
+    pub fn day(year: i32, month: u8, day: u8) -> Option<Self> {
+        let d = PartialDate { year, month: Some(month), day: Some(day) };
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(d)
+    }
+    pub fn precision(&self) -> DatePrecision {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => DatePrecision::Day,
+            (Some(_), None) => DatePrecision::Month,
+            _ => DatePrecision::Year,
+        }
+    }
+
+    /// Parse the leading date of a timestamp: `2025`, `2025-06`, `2025-06-14`,
+    /// `2025-06-14T10:00:00Z`, `2025/06/14`. Anything after the day is ignored.
+    pub fn parse_prefix(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let b = s.as_bytes();
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = b.get(r)?;
+            if part.iter().all(u8::is_ascii_digit) {
+                std::str::from_utf8(part).ok()?.parse().ok()
+            } else {
+                None
+            }
+        };
+        let year = num(0..4)? as i32;
+        if b.len() == 4 {
+            return Some(PartialDate::year(year));
+        }
+        if !matches!(b.get(4), Some(b'-') | Some(b'/')) {
+            return None;
+        }
+        let month = num(5..7)? as u8;
+        if b.len() == 7 {
+            return PartialDate::month(year, month);
+        }
+        if b.get(7) != b.get(4) {
+            return None;
+        }
+        let day = num(8..10)? as u8;
+        if b.len() > 10 && !matches!(b[10], b'T' | b' ' | b't') {
+            return None;
+        }
+        PartialDate::day(year, month, day)
+    }
+
+    /// The first day this date can mean, for sorting and range filters.
+    pub fn first_day(&self) -> (i32, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+}
+
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+            if let Some(d) = self.day {
+                write!(f, "-{d:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for PartialDate {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let d = PartialDate::parse_prefix(s).ok_or_else(|| format!("not a date: {s:?} (expected YYYY, YYYY-MM or YYYY-MM-DD)"))?;
+        if d.to_string().len() != s.trim().len() {
+            return Err(format!("not a date: {s:?} (expected YYYY, YYYY-MM or YYYY-MM-DD)"));
+        }
+        Ok(d)
+    }
+}
+
+impl Serialize for PartialDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PartialDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        PartialDate::parse_prefix(&s).ok_or_else(|| serde::de::Error::custom(format!("not a date: {s:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_keep_precision() {
+        assert_eq!(PartialDate::parse_prefix("2025").unwrap().to_string(), "2025");
+        assert_eq!(PartialDate::parse_prefix("2025-06").unwrap().to_string(), "2025-06");
+        assert_eq!(PartialDate::parse_prefix("2025-06-14T10:00:00.000Z").unwrap().to_string(), "2025-06-14");
+        assert_eq!(PartialDate::parse_prefix("2024/02/29").unwrap().to_string(), "2024-02-29");
+        assert!(PartialDate::parse_prefix("2023-02-29").is_none());
+        assert!(PartialDate::parse_prefix("2025-13").is_none());
+        assert!(PartialDate::parse_prefix("June 2025").is_none());
+        assert!("2025-06-14x".parse::<PartialDate>().is_err());
+    }
+
+    #[test]
+    fn authors_read_strings_or_objects() {
+        let a: Vec<Author> = serde_json::from_str(r#"["Ada", {"name": "Bo", "affiliations": ["X"]}]"#).unwrap();
+        assert_eq!(a[0], Author::new("Ada"));
+        assert_eq!(a[1].affiliations, vec!["X".to_string()]);
+    }
+}
