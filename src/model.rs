@@ -265,10 +265,32 @@ impl PartialDate {
         PartialDate::day(year, month, day)
     }
 
+    /// Parse the day of an RFC 2822 timestamp, as arXiv writes version dates:
+    /// `Mon, 2 Apr 2007 19:18:42 GMT` (the weekday is optional).
+    pub fn parse_rfc2822(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let s = s.split_once(',').map(|(_, rest)| rest).unwrap_or(s);
+        let mut parts = s.split_whitespace();
+        let day: u8 = parts.next()?.parse().ok()?;
+        let month = month_from_name(parts.next()?)?;
+        let year: i32 = parts.next()?.parse().ok()?;
+        PartialDate::day(year, month, day)
+    }
+
     /// The first day this date can mean, for sorting and range filters.
     pub fn first_day(&self) -> (i32, u8, u8) {
         (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
     }
+}
+
+/// Month number from an English month name or its three-letter abbreviation.
+pub fn month_from_name(s: &str) -> Option<u8> {
+    const NAMES: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let lower = s.trim().trim_end_matches('.').to_ascii_lowercase();
+    let head = lower.get(..3)?;
+    let m = NAMES.iter().position(|n| *n == head)? as u8 + 1;
+    const FULL: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    (lower.len() == 3 || FULL[m as usize - 1] == lower || (m == 9 && lower == "sept")).then_some(m)
 }
 
 pub fn days_in_month(year: i32, month: u8) -> u8 {
@@ -332,6 +354,16 @@ mod tests {
         assert!(PartialDate::parse_prefix("2025-13").is_none());
         assert!(PartialDate::parse_prefix("June 2025").is_none());
         assert!("2025-06-14x".parse::<PartialDate>().is_err());
+    }
+
+    #[test]
+    fn rfc2822_and_month_names() {
+        assert_eq!(PartialDate::parse_rfc2822("Mon, 2 Apr 2007 19:18:42 GMT").unwrap().to_string(), "2007-04-02");
+        assert_eq!(PartialDate::parse_rfc2822("2 Apr 2007").unwrap().to_string(), "2007-04-02");
+        assert!(PartialDate::parse_rfc2822("Mon, 31 Apr 2007").is_none());
+        assert_eq!(month_from_name("July"), Some(7));
+        assert_eq!(month_from_name("Sept."), Some(9));
+        assert_eq!(month_from_name("Julyish"), None);
     }
 
     #[test]

@@ -170,10 +170,21 @@ impl InputFormat {
         if text.lines().take(20).any(|l| is_ris_tag_line(l) && l.starts_with("TY  -")) {
             return Some(InputFormat::Ris);
         }
-        if !text.is_empty() {
+        if text.lines().take(40).any(is_listing_date_header) {
             return Some(InputFormat::HfListing);
         }
         None
+    }
+}
+
+/// A daily-papers date header: "Mar 14", "March 14".
+pub fn is_listing_date_header(line: &str) -> bool {
+    let mut parts = line.trim().split(' ');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(m), Some(d), None) => {
+            crate::model::month_from_name(m).is_some() && !d.is_empty() && d.len() <= 2 && d.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
     }
 }
 
@@ -246,6 +257,8 @@ mod tests {
         assert_eq!(InputFormat::sniff(b"{\"id\": \"seed-001\", \"title\": \"t\"}"), Some(InputFormat::Canonical));
         assert_eq!(InputFormat::sniff(b"{\"id\": \"2505.1\", \"pdf\": \"\", \"abs\": \"\", \"summary\": \"\"}"), Some(InputFormat::Crawler));
         assert_eq!(InputFormat::sniff(b"Mar 14\n\nA title\n\nAn abstract."), Some(InputFormat::HfListing));
+        assert_eq!(InputFormat::sniff(b"new\nSubscribe\n\nMarch 3\n\nA title\n\nAn abstract."), Some(InputFormat::HfListing));
+        assert_eq!(InputFormat::sniff(b"# Notes\n\nSome markdown."), None);
     }
 
     #[test]

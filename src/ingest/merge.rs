@@ -1,1 +1,454 @@
-//! (being written)
+//! Deduplication: papers that share any id become one, whatever file or source they came from.
+//!
+//! Entry point: [`Merger`]. Memory grows only with the number of distinct papers: the index
+//! holds 64-bit hashes of id keys and title fingerprints, and accepted paper bodies are
+//! spilled to an anonymous temporary file until [`Merger::finish`] writes each merged paper,
+//! in order of first appearance. Merging ([`merge_papers`]) is by a fixed priority (latest
+//! arXiv version, then source rank), never by input order.
+
+use crate::ingest::clean::normalize_title;
+use crate::ingest::InputFormat;
+use crate::model::Paper;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::{Hash, Hasher};
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use rayon::prelude::*;
+
+/// Where a spilled paper sits in the spill file.
+type SpillLoc = (u64, u32);
+
+/// Two papers with the same normalised title but no shared id: reported, not merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearDuplicate {
+    pub first: String,
+    pub second: String,
+}
+
+pub struct Merger {
+    /// id-key hash -> group
+    index: HashMap<u64, u32>,
+    /// title fingerprint -> group that first had it
+    fingerprints: HashMap<u64, u32>,
+    /// union-find parent per group
+    parent: Vec<u32>,
+    first: Vec<SpillLoc>,
+    extra: HashMap<u32, Vec<SpillLoc>>,
+    group_id: Vec<Box<str>>,
+    spill: BufWriter<File>,
+    spill_len: u64,
+    pub merged: u64,
+    pub near_duplicates: Vec<NearDuplicate>,
+    pub near_duplicate_count: u64,
+}
+
+/// How many near-duplicate pairs are kept for the report (all are counted).
+const MAX_NEAR_DUPLICATES: usize = 1000;
+
+impl Merger {
+    pub fn new() -> io::Result<Self> {
+        Ok(Merger {
+            index: HashMap::new(),
+            fingerprints: HashMap::new(),
+            parent: Vec::new(),
+            first: Vec::new(),
+            extra: HashMap::new(),
+            group_id: Vec::new(),
+            spill: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
+            spill_len: 0,
+            merged: 0,
+            near_duplicates: Vec::new(),
+            near_duplicate_count: 0,
+        })
+    }
+
+    /// Entries in the dedup index (id keys and title fingerprints).
+    pub fn index_entries(&self) -> usize {
+        self.index.len() + self.fingerprints.len()
+    }
+
+    /// Approximate bytes the index holds in memory.
+    pub fn index_bytes(&self) -> usize {
+        let table = |cap: usize, entry: usize| cap * (entry + 1);
+        table(self.index.capacity(), 12)
+            + table(self.fingerprints.capacity(), 12)
+            + self.parent.capacity() * 4
+            + self.first.capacity() * 16
+            + self.group_id.iter().map(|s| s.len() + 16).sum::<usize>()
+            + self.extra.values().map(|v| v.capacity() * 16 + 40).sum::<usize>()
+    }
+
+    fn find(&mut self, mut g: u32) -> u32 {
+        while self.parent[g as usize] != g {
+            let up = self.parent[self.parent[g as usize] as usize];
+            self.parent[g as usize] = up;
+            g = up;
+        }
+        g
+    }
+
+    /// Add an accepted paper, given with its JSON serialisation (made by the caller, which
+    /// can do it in parallel). Returns true when it merged into an earlier one.
+    pub fn add(&mut self, paper: &Paper, json: &[u8]) -> io::Result<bool> {
+        let keys = id_keys(paper);
+        let mut roots: Vec<u32> = Vec::new();
+        for k in &keys {
+            if let Some(&g) = self.index.get(k) {
+                let r = self.find(g);
+                if !roots.contains(&r) {
+                    roots.push(r);
+                }
+            }
+        }
+        let loc = self.write_spill(json)?;
+        let group = match roots.iter().min() {
+            None => {
+                let g = self.parent.len() as u32;
+                self.parent.push(g);
+                self.first.push(loc);
+                self.group_id.push(paper.id.clone().into_boxed_str());
+                self.check_near_duplicate(paper, g);
+                g
+            }
+            Some(&target) => {
+                for &r in roots.iter().filter(|&&r| r != target) {
+                    self.parent[r as usize] = target;
+                    let mut moved = vec![self.first[r as usize]];
+                    moved.extend(self.extra.remove(&r).unwrap_or_default());
+                    self.extra.entry(target).or_default().extend(moved);
+                }
+                self.extra.entry(target).or_default().push(loc);
+                // This record, and every other group it joined, stop being separate papers.
+                self.merged += roots.len() as u64;
+                target
+            }
+        };
+        for k in keys {
+            self.index.entry(k).or_insert(group);
+        }
+        Ok(!roots.is_empty())
+    }
+
+    fn check_near_duplicate(&mut self, paper: &Paper, group: u32) {
+        let norm = normalize_title(&paper.title);
+        if norm.len() < 16 || norm.split(' ').count() < 3 {
+            return;
+        }
+        let fp = hash_key("title", &norm);
+        match self.fingerprints.get(&fp) {
+            Some(&other) => {
+                let other = self.find(other);
+                if other != group {
+                    self.near_duplicate_count += 1;
+                    if self.near_duplicates.len() < MAX_NEAR_DUPLICATES {
+                        self.near_duplicates.push(NearDuplicate { first: self.group_id[other as usize].to_string(), second: paper.id.clone() });
+                    }
+                }
+            }
+            None => {
+                self.fingerprints.insert(fp, group);
+            }
+        }
+    }
+
+    fn write_spill(&mut self, bytes: &[u8]) -> io::Result<SpillLoc> {
+        let loc = (self.spill_len, bytes.len() as u32);
+        self.spill.write_all(bytes)?;
+        self.spill_len += bytes.len() as u64;
+        Ok(loc)
+    }
+
+    /// Write every distinct paper, merged, in order of first appearance. Spilled records
+    /// are read back in order and decoded and merged in parallel, a batch at a time.
+    pub fn finish(mut self, sink: &mut dyn FnMut(Paper) -> io::Result<()>) -> io::Result<()> {
+        self.spill.flush()?;
+        let file = self.spill.get_ref().try_clone()?;
+        let read = |loc: SpillLoc| -> io::Result<Vec<u8>> {
+            let mut buf = vec![0u8; loc.1 as usize];
+            file.read_exact_at(&mut buf, loc.0)?;
+            Ok(buf)
+        };
+        const BATCH: usize = 4096;
+        let mut batch: Vec<Vec<Vec<u8>>> = Vec::with_capacity(BATCH);
+        let flush = |batch: &mut Vec<Vec<Vec<u8>>>, sink: &mut dyn FnMut(Paper) -> io::Result<()>| -> io::Result<()> {
+            let papers: Vec<io::Result<Paper>> = batch
+                .par_drain(..)
+                .map(|members| {
+                    let mut papers = Vec::with_capacity(members.len());
+                    for m in members {
+                        papers.push(serde_json::from_slice::<Paper>(&m).map_err(io::Error::other)?);
+                    }
+                    Ok(if papers.len() == 1 { papers.pop().expect("one") } else { merge_papers(papers) })
+                })
+                .collect();
+            for p in papers {
+                sink(p?)?;
+            }
+            Ok(())
+        };
+        for g in 0..self.parent.len() as u32 {
+            if self.parent[g as usize] != g {
+                continue;
+            }
+            let mut members = vec![read(self.first[g as usize])?];
+            if let Some(mut locs) = self.extra.remove(&g) {
+                locs.sort_unstable();
+                for loc in locs {
+                    members.push(read(loc)?);
+                }
+            }
+            batch.push(members);
+            if batch.len() == BATCH {
+                flush(&mut batch, sink)?;
+            }
+        }
+        flush(&mut batch, sink)
+    }
+}
+
+fn hash_key(kind: &str, value: &str) -> u64 {
+    // SipHash with fixed keys: the same on every run and machine.
+    let mut h = DefaultHasher::new();
+    kind.hash(&mut h);
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The dedup keys of a paper: its id and every typed id.
+fn id_keys(p: &Paper) -> Vec<u64> {
+    let mut keys = vec![hash_key("id", &p.id)];
+    let ids = &p.ids;
+    for (kind, v) in [("arxiv", &ids.arxiv), ("doi", &ids.doi), ("openalex", &ids.openalex), ("s2", &ids.s2), ("acl", &ids.acl), ("pmid", &ids.pmid)] {
+        if let Some(v) = v {
+            keys.push(hash_key(kind, v));
+        }
+    }
+    for o in &ids.other {
+        keys.push(hash_key("other", o));
+    }
+    // A plain id that is an arXiv id or DOI meets the typed key of another source.
+    if ids.arxiv.as_deref() == Some(p.id.as_str()) || ids.doi.as_deref() == Some(p.id.as_str()) {
+        keys.remove(0);
+    }
+    keys
+}
+
+/// Priority of a member: latest arXiv version first, then the best source rank.
+fn priority(p: &Paper) -> (std::cmp::Reverse<u32>, u8) {
+    let version = p.sources.iter().filter_map(|s| s.version).max().unwrap_or(0);
+    let rank = p.sources.iter().filter_map(|s| s.format.parse::<InputFormat>().ok()).map(InputFormat::rank).min().unwrap_or(u8::MAX);
+    (std::cmp::Reverse(version), rank)
+}
+
+/// Merge records of one paper. The first by priority gives every field it has; the others
+/// fill only fields it lacks, and their ids, categories, keywords and links are added.
+/// Each source's `contributed` lists the fields of the result it supplied.
+pub fn merge_papers(mut members: Vec<Paper>) -> Paper {
+    // Stable sort: among equals, first appearance wins.
+    members.sort_by_key(priority);
+    let mut it = members.into_iter();
+    let mut out = it.next().expect("merge of at least one paper");
+    let winner_fields = filled_fields(&out);
+    for s in &mut out.sources {
+        s.contributed = winner_fields.iter().map(|f| f.to_string()).collect();
+    }
+    let mut sources = std::mem::take(&mut out.sources);
+    for mut m in it {
+        let mut gave: Vec<&'static str> = Vec::new();
+        macro_rules! fill {
+            ($field:ident, $name:literal, $empty:expr) => {
+                if $empty(&out.$field) && !$empty(&m.$field) {
+                    out.$field = std::mem::take(&mut m.$field);
+                    gave.push($name);
+                }
+            };
+        }
+        if out.title.is_empty() && !m.title.is_empty() {
+            out.title = std::mem::take(&mut m.title);
+            out.math_spans.title = std::mem::take(&mut m.math_spans.title);
+            out.original.title = m.original.title.take();
+            gave.push("title");
+        }
+        if out.abstract_text.is_empty() && !m.abstract_text.is_empty() {
+            out.abstract_text = std::mem::take(&mut m.abstract_text);
+            out.math_spans.abstract_text = std::mem::take(&mut m.math_spans.abstract_text);
+            out.original.abstract_text = m.original.abstract_text.take();
+            gave.push("abstract");
+        }
+        fill!(authors, "authors", |v: &Vec<_>| v.is_empty());
+        fill!(published, "published", |v: &Option<_>| v.is_none());
+        fill!(updated, "updated", |v: &Option<_>| v.is_none());
+        fill!(listed, "listed", |v: &Option<_>| v.is_none());
+        fill!(id_date, "id_date", |v: &Option<_>| v.is_none());
+        fill!(venue, "venue", |v: &Option<_>| v.is_none());
+        fill!(comment, "comment", |v: &Option<_>| v.is_none());
+        let ids = &mut out.ids;
+        for (mine, theirs, name) in [
+            (&mut ids.arxiv, m.ids.arxiv.take(), "ids.arxiv"),
+            (&mut ids.doi, m.ids.doi.take(), "ids.doi"),
+            (&mut ids.openalex, m.ids.openalex.take(), "ids.openalex"),
+            (&mut ids.s2, m.ids.s2.take(), "ids.s2"),
+            (&mut ids.acl, m.ids.acl.take(), "ids.acl"),
+            (&mut ids.pmid, m.ids.pmid.take(), "ids.pmid"),
+        ] {
+            if mine.is_none() && theirs.is_some() {
+                *mine = theirs;
+                gave.push(name);
+            }
+        }
+        gave.extend(union_into(&mut ids.other, m.ids.other, "ids.other"));
+        let before = ids.arxiv_versions.len();
+        ids.arxiv_versions.extend(m.ids.arxiv_versions);
+        ids.arxiv_versions.sort_unstable();
+        ids.arxiv_versions.dedup();
+        if ids.arxiv_versions.len() > before {
+            gave.push("ids.arxiv_versions");
+        }
+        gave.extend(union_into(&mut out.categories, m.categories, "categories"));
+        gave.extend(union_into(&mut out.keywords, m.keywords, "keywords"));
+        if out.links.abs.is_none() && m.links.abs.is_some() {
+            out.links.abs = m.links.abs.take();
+            gave.push("links.abs");
+        }
+        if out.links.pdf.is_none() && m.links.pdf.is_some() {
+            out.links.pdf = m.links.pdf.take();
+            gave.push("links.pdf");
+        }
+        gave.extend(union_into(&mut out.links.code, m.links.code, "links.code"));
+        gave.extend(union_into(&mut out.links.other, m.links.other, "links.other"));
+        for s in &mut m.sources {
+            s.contributed = gave.iter().map(|f| f.to_string()).collect();
+        }
+        sources.extend(m.sources);
+    }
+    out.sources = sources;
+    out
+}
+
+/// Append the values of `theirs` missing from `mine`; `Some(name)` when any were added.
+fn union_into(mine: &mut Vec<String>, theirs: Vec<String>, name: &'static str) -> Option<&'static str> {
+    let before = mine.len();
+    for t in theirs {
+        if !mine.contains(&t) {
+            mine.push(t);
+        }
+    }
+    (mine.len() > before).then_some(name)
+}
+
+/// The fields a paper has, by the names `contributed` uses.
+fn filled_fields(p: &Paper) -> Vec<&'static str> {
+    let mut f = Vec::new();
+    let checks: [(&'static str, bool); 16] = [
+        ("title", !p.title.is_empty()),
+        ("abstract", !p.abstract_text.is_empty()),
+        ("authors", !p.authors.is_empty()),
+        ("published", p.published.is_some()),
+        ("updated", p.updated.is_some()),
+        ("listed", p.listed.is_some()),
+        ("id_date", p.id_date.is_some()),
+        ("venue", p.venue.is_some()),
+        ("comment", p.comment.is_some()),
+        ("ids.arxiv", p.ids.arxiv.is_some()),
+        ("ids.doi", p.ids.doi.is_some()),
+        ("ids.openalex", p.ids.openalex.is_some()),
+        ("ids.s2", p.ids.s2.is_some()),
+        ("ids.acl", p.ids.acl.is_some()),
+        ("categories", !p.categories.is_empty()),
+        ("keywords", !p.keywords.is_empty()),
+    ];
+    for (name, has) in checks {
+        if has {
+            f.push(name);
+        }
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Provenance;
+
+    fn paper(id: &str, format: &str, version: Option<u32>, title: &str) -> Paper {
+        let mut p = Paper { id: id.into(), title: title.into(), ..Default::default() };
+        p.sources.push(Provenance { format: format.into(), file: "f".into(), record: "line 1".into(), version, contributed: vec![] });
+        p
+    }
+
+    fn run(papers: Vec<Paper>) -> (Vec<Paper>, Merger) {
+        let mut m = Merger::new().unwrap();
+        for p in &papers {
+            m.add(p, &serde_json::to_vec(p).unwrap()).unwrap();
+        }
+        let mut out = Vec::new();
+        let merged = m.merged;
+        let near = m.near_duplicates.clone();
+        m.finish(&mut |p| {
+            out.push(p);
+            Ok(())
+        })
+        .unwrap();
+        let mut m2 = Merger::new().unwrap();
+        m2.merged = merged;
+        m2.near_duplicates = near;
+        (out, m2)
+    }
+
+    #[test]
+    fn shared_ids_merge_and_latest_version_wins() {
+        let mut a = paper("2401.00001", "crawler", None, "Old title");
+        a.ids.arxiv = Some("2401.00001".into());
+        a.listed = crate::model::PartialDate::parse_prefix("2024-01-03");
+        let mut b = paper("10.1/x", "bibtex", None, "Bib title");
+        b.ids.doi = Some("10.1/x".into());
+        b.keywords = vec!["k".into()];
+        let mut c = paper("2401.00001", "arxiv-atom", Some(2), "New title");
+        c.ids.arxiv = Some("2401.00001".into());
+        c.ids.doi = Some("10.1/x".into());
+        let (out, m) = run(vec![a, b, c]);
+        assert_eq!(out.len(), 1, "c links a and b through arXiv id and DOI");
+        assert_eq!(m.merged, 2);
+        let p = &out[0];
+        assert_eq!(p.title, "New title");
+        assert_eq!(p.id, "2401.00001");
+        assert_eq!(p.listed.unwrap().to_string(), "2024-01-03");
+        assert_eq!(p.keywords, vec!["k"]);
+        assert_eq!(p.sources.len(), 3);
+        assert_eq!(p.sources[0].format, "arxiv-atom");
+        assert!(p.sources[1].contributed.contains(&"listed".to_string()) || p.sources[2].contributed.contains(&"listed".to_string()));
+    }
+
+    #[test]
+    fn merge_does_not_depend_on_input_order() {
+        let mk = || {
+            let mut a = paper("2401.00001", "crawler", None, "Crawler title");
+            a.ids.arxiv = Some("2401.00001".into());
+            let mut b = paper("2401.00001", "kaggle", Some(3), "Kaggle title");
+            b.ids.arxiv = Some("2401.00001".into());
+            (a, b)
+        };
+        let (a, b) = mk();
+        let (x, _) = run(vec![a, b]);
+        let (a, b) = mk();
+        let (y, _) = run(vec![b, a]);
+        assert_eq!(x[0].title, "Kaggle title");
+        assert_eq!(y[0].title, "Kaggle title");
+    }
+
+    #[test]
+    fn same_title_without_shared_id_is_reported_not_merged() {
+        let (out, m) = run(vec![paper("t-1", "hf-listing", None, "Scaling Laws for Everything Ever"), paper("2401.1", "crawler", None, "Scaling laws for everything, ever!")]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(m.near_duplicates, vec![NearDuplicate { first: "t-1".into(), second: "2401.1".into() }]);
+    }
+
+    #[test]
+    fn order_of_first_appearance() {
+        let (out, _) = run(vec![paper("b", "canonical", None, "B"), paper("a", "canonical", None, "A"), paper("b", "canonical", None, "B2")]);
+        let ids: Vec<&str> = out.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, vec!["b", "a"]);
+    }
+}

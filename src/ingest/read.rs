@@ -1,1 +1,410 @@
-//! (being written)
+//! The reading pipeline: inputs -> records -> cleaned papers -> (merged) stream.
+//!
+//! Entry point: [`read_inputs`]. A producer thread opens, decompresses, detects and splits
+//! the inputs into batches (raw lines for line formats, parsed records for documents); the
+//! calling thread cleans each batch in parallel with rayon and then consumes it in input
+//! order, so the output is the same bytes on every run. The channel between them is bounded:
+//! memory stays flat however large the input.
+
+use crate::ingest::clean::finalize;
+use crate::ingest::format::{InputFormat, Layout};
+use crate::ingest::formats;
+use crate::ingest::merge::{Merger, NearDuplicate};
+use crate::ingest::source::{expand_inputs, open, peek, InputFile};
+use crate::ingest::{IngestError, Loc, ParseCtx, Record};
+use crate::model::{Paper, PartialDate, Provenance};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{self, BufRead};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+/// How to read. `Default` is auto-detection with merging on.
+#[derive(Debug, Clone)]
+pub struct ReadConfig {
+    pub format: InputFormat,
+    /// The date of a saved HF listing, whose "Mar 14" header has no year.
+    pub listing_date: Option<PartialDate>,
+    /// Stop at the first bad record or unreadable file.
+    pub strict: bool,
+    /// Merge duplicates (by shared ids). Off: constant memory, one paper per record.
+    pub merge: bool,
+}
+
+impl Default for ReadConfig {
+    fn default() -> Self {
+        ReadConfig { format: InputFormat::Auto, listing_date: None, strict: false, merge: true }
+    }
+}
+
+/// A problem with one record or file, for the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub file: String,
+    /// `None` when the whole file is concerned.
+    pub loc: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.loc {
+            Some(loc) => write!(f, "{}: {}: {}", self.file, loc, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+/// Receives what the reader reports as it goes (the CLI prints it; tests collect it).
+pub trait ReadObserver {
+    fn diagnostic(&mut self, _d: &Diagnostic) {}
+    /// Called after each batch with the number of records read so far.
+    fn progress(&mut self, _records: u64, _file: &str) {}
+}
+
+/// An observer that ignores everything.
+pub struct Quiet;
+impl ReadObserver for Quiet {}
+
+/// What happened, in numbers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadSummary {
+    pub files: u64,
+    /// Records met, good or bad.
+    pub read: u64,
+    /// Records that became papers.
+    pub accepted: u64,
+    /// Accepted papers without an abstract.
+    pub no_abstract: u64,
+    /// Records merged into an earlier paper.
+    pub duplicates_merged: u64,
+    /// Bad records skipped.
+    pub rejected: u64,
+    /// Files that could not be read (or read only in part).
+    pub failed_files: u64,
+    /// Records the source marks deleted.
+    pub deleted: u64,
+    /// Papers written.
+    pub written: u64,
+    pub by_format: BTreeMap<String, u64>,
+    /// Rejections by reason (the reason's text up to the first colon or parenthesis).
+    pub reasons: BTreeMap<String, u64>,
+    pub near_duplicates: Vec<NearDuplicate>,
+    pub near_duplicate_count: u64,
+    pub index_entries: u64,
+    pub index_bytes: u64,
+}
+
+/// One unit of work sent from the producer.
+enum Item {
+    Line { loc: Loc, bytes: Vec<u8> },
+    Rec(Record),
+}
+
+struct Batch {
+    file: usize,
+    format: InputFormat,
+    items: Vec<Item>,
+}
+
+enum Msg {
+    Batch(Batch),
+    FileFailed { file: usize, reason: String },
+}
+
+enum Outcome {
+    /// A cleaned paper with its provenance, and its spill bytes when merging.
+    Paper(Box<Paper>, Option<Vec<u8>>),
+    Bad(Loc, String),
+    Deleted,
+    Nothing,
+}
+
+const LINE_BATCH: usize = 4096;
+const RECORD_BATCH: usize = 512;
+/// A line longer than this is rejected without parsing.
+const MAX_LINE_BYTES: usize = 8 << 20;
+
+/// Read every input and pass each paper, cleaned (and merged unless `cfg.merge` is off), to
+/// `sink`, in order of first appearance. Bad records go to `observer` and the summary.
+pub fn read_inputs(
+    inputs: &[String],
+    cfg: &ReadConfig,
+    observer: &mut dyn ReadObserver,
+    sink: &mut dyn FnMut(Paper) -> io::Result<()>,
+) -> Result<ReadSummary, IngestError> {
+    let files = expand_inputs(inputs)?;
+    let mut summary = ReadSummary { files: files.len() as u64, ..Default::default() };
+    let mut merger = if cfg.merge { Some(Merger::new().map_err(|source| IngestError::Io { path: "temporary spill file".into(), source })?) } else { None };
+    let sink_err = |source: io::Error| IngestError::Io { path: "output".into(), source };
+
+    // producer (read, split, parse documents) -> worker (parse lines, clean; in parallel)
+    // -> this thread (count, report, merge or sink), with bounded queues between them.
+    std::thread::scope(|scope| -> Result<(), IngestError> {
+        let (tx, rx) = sync_channel::<Msg>(4);
+        let (done_tx, done_rx) = sync_channel::<Done>(4);
+        let producer_files = files.clone();
+        let producer_cfg = cfg.clone();
+        scope.spawn(move || produce(&producer_files, &producer_cfg, tx));
+        let ctxs: Vec<ParseCtx> = files.iter().map(|f| ParseCtx { file: f.name.clone(), listing_date: cfg.listing_date }).collect();
+        let merge = cfg.merge;
+        scope.spawn(move || work(rx, &ctxs, merge, done_tx));
+        consume(done_rx, &files, cfg, &mut summary, observer, &mut |paper, bytes| match (merger.as_mut(), bytes) {
+            (Some(m), Some(bytes)) => m.add(&paper, &bytes).map(|_| ()),
+            _ => sink(paper),
+        })
+    })?;
+
+    if let Some(m) = merger {
+        summary.duplicates_merged = m.merged;
+        summary.near_duplicate_count = m.near_duplicate_count;
+        summary.near_duplicates = m.near_duplicates.clone();
+        summary.index_entries = m.index_entries() as u64;
+        summary.index_bytes = m.index_bytes() as u64;
+        let mut written = 0;
+        m.finish(&mut |p| {
+            written += 1;
+            sink(p)
+        })
+        .map_err(sink_err)?;
+        summary.written = written;
+    } else {
+        summary.written = summary.accepted;
+    }
+    Ok(summary)
+}
+
+/// A processed batch, or a file that failed.
+enum Done {
+    Batch { file: usize, format: InputFormat, outcomes: Vec<Outcome> },
+    FileFailed { file: usize, reason: String },
+}
+
+fn work(rx: Receiver<Msg>, ctxs: &[ParseCtx], merge: bool, tx: SyncSender<Done>) {
+    for msg in rx {
+        let done = match msg {
+            Msg::FileFailed { file, reason } => Done::FileFailed { file, reason },
+            Msg::Batch(batch) => {
+                let ctx = &ctxs[batch.file];
+                let format = batch.format;
+                let outcomes = batch.items.into_par_iter().map(|item| process(item, format, ctx, merge)).collect();
+                Done::Batch { file: batch.file, format, outcomes }
+            }
+        };
+        if tx.send(done).is_err() {
+            return;
+        }
+    }
+}
+
+fn consume(
+    rx: Receiver<Done>,
+    files: &[InputFile],
+    cfg: &ReadConfig,
+    summary: &mut ReadSummary,
+    observer: &mut dyn ReadObserver,
+    accept: &mut dyn FnMut(Paper, Option<Vec<u8>>) -> io::Result<()>,
+) -> Result<(), IngestError> {
+    for done in rx {
+        let (file, format, outcomes) = match done {
+            Done::FileFailed { file, reason } => {
+                summary.failed_files += 1;
+                *summary.reasons.entry(reason_class(&reason)).or_default() += 1;
+                let d = Diagnostic { file: files[file].name.clone(), loc: None, reason };
+                if cfg.strict {
+                    return Err(IngestError::Strict { file: d.file, loc: "file".into(), reason: d.reason });
+                }
+                observer.diagnostic(&d);
+                continue;
+            }
+            Done::Batch { file, format, outcomes } => (file, format, outcomes),
+        };
+        let name = &files[file].name;
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Nothing => continue,
+                Outcome::Paper(paper, bytes) => {
+                    summary.read += 1;
+                    summary.accepted += 1;
+                    summary.no_abstract += paper.abstract_text.is_empty() as u64;
+                    *summary.by_format.entry(format.name().to_string()).or_default() += 1;
+                    accept(*paper, bytes).map_err(|source| IngestError::Io { path: "output".into(), source })?;
+                }
+                Outcome::Bad(loc, reason) => {
+                    summary.read += 1;
+                    summary.rejected += 1;
+                    *summary.reasons.entry(reason_class(&reason)).or_default() += 1;
+                    if cfg.strict {
+                        return Err(IngestError::Strict { file: name.clone(), loc: loc.to_string(), reason });
+                    }
+                    observer.diagnostic(&Diagnostic { file: name.clone(), loc: Some(loc.to_string()), reason });
+                }
+                Outcome::Deleted => {
+                    summary.read += 1;
+                    summary.deleted += 1;
+                }
+            }
+        }
+        observer.progress(summary.read, name);
+    }
+    Ok(())
+}
+
+/// The stable head of a reason, for counting by kind.
+fn reason_class(reason: &str) -> String {
+    let end = reason.find([':', '(', '`', '"']).unwrap_or(reason.len());
+    reason[..end]
+        .split_whitespace()
+        .map(|w| match w.find(|c: char| !c.is_ascii_digit()) {
+            Some(0) => w.to_string(),
+            Some(i) => format!("N{}", &w[i..]),
+            None => "N".to_string(),
+        })
+        .take(8)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Parse (for line formats) and clean one item, and record where it came from. Pure: runs
+/// on any thread. With `merge`, also serialises the paper for the merger's spill file.
+fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool) -> Outcome {
+    let (loc, paper, version) = match item {
+        Item::Rec(Record::Bad { loc, reason }) => return Outcome::Bad(loc, reason),
+        Item::Rec(Record::Deleted { .. }) => return Outcome::Deleted,
+        Item::Rec(Record::Paper { loc, paper, version }) => (loc, *paper, version),
+        Item::Line { loc, bytes } => {
+            if bytes.len() > MAX_LINE_BYTES {
+                return Outcome::Bad(loc, format!("line is {} bytes, over the {MAX_LINE_BYTES}-byte limit", bytes.len()));
+            }
+            let Ok(line) = std::str::from_utf8(&bytes) else {
+                return Outcome::Bad(loc, "invalid UTF-8".into());
+            };
+            let parsed = match format {
+                InputFormat::Canonical => formats::canonical::parse_line(line, ctx),
+                InputFormat::Kaggle => formats::kaggle::parse_line(line, ctx),
+                InputFormat::Crawler => formats::crawler::parse_line(line, ctx),
+                other => Err(format!("{other} is not a line format")),
+            };
+            match parsed {
+                Ok(Some(p)) => (loc, p, None),
+                Ok(None) => return Outcome::Nothing,
+                Err(reason) => return Outcome::Bad(loc, reason),
+            }
+        }
+    };
+    let version = version.or_else(|| (format != InputFormat::Canonical).then(|| paper.ids.arxiv_versions.iter().max().copied()).flatten());
+    match finalize(paper) {
+        Ok(mut p) => {
+            p.sources.push(Provenance { format: format.name().into(), file: ctx.file.clone(), record: loc.to_string(), version, contributed: Vec::new() });
+            let bytes = if merge {
+                match serde_json::to_vec(&p) {
+                    Ok(b) => Some(b),
+                    Err(e) => return Outcome::Bad(loc, format!("cannot serialise: {e}")),
+                }
+            } else {
+                None
+            };
+            Outcome::Paper(Box::new(p), bytes)
+        }
+        Err(reason) => Outcome::Bad(loc, reason),
+    }
+}
+
+fn produce(files: &[InputFile], cfg: &ReadConfig, tx: SyncSender<Msg>) {
+    for (idx, file) in files.iter().enumerate() {
+        if let Err(reason) = produce_file(idx, file, cfg, &tx) {
+            if tx.send(Msg::FileFailed { file: idx, reason }).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Detect the format of an opened input: `--format` wins, then the extension, then content.
+fn detect(file: &InputFile, forced: InputFormat, head: &[u8]) -> Result<InputFormat, String> {
+    if forced != InputFormat::Auto {
+        return Ok(forced);
+    }
+    if let Some(f) = file.path.as_deref().and_then(InputFormat::from_extension) {
+        return Ok(f);
+    }
+    if head.is_empty() {
+        return Err("empty input".into());
+    }
+    InputFormat::sniff(head).ok_or_else(|| "cannot tell the format from the content; pass --format".to_string())
+}
+
+/// Read one file into batches. `Err` is a reason for the whole (rest of the) file.
+fn produce_file(idx: usize, file: &InputFile, cfg: &ReadConfig, tx: &SyncSender<Msg>) -> Result<(), String> {
+    let reader = open(file).map_err(|e| format!("cannot open: {e}"))?;
+    let (head, mut reader) = peek(reader, 16 * 1024).map_err(|e| format!("cannot read: {e}"))?;
+    let format = detect(file, cfg.format, &head)?;
+    let send = |items: Vec<Item>| -> Result<(), String> {
+        tx.send(Msg::Batch(Batch { file: idx, format, items })).map_err(|_| "reader stopped".to_string())
+    };
+    let ctx = ParseCtx { file: file.name.clone(), listing_date: cfg.listing_date };
+    if format.layout() == Layout::Lines {
+        let mut items = Vec::with_capacity(LINE_BATCH);
+        let mut line_no = 0u64;
+        loop {
+            let mut buf = Vec::new();
+            let n = reader.read_until(b'\n', &mut buf).map_err(|e| format!("read error after line {line_no}: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            if line_no == 1 && buf.starts_with(b"\xef\xbb\xbf") {
+                buf.drain(..3);
+            }
+            while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                buf.pop();
+            }
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            items.push(Item::Line { loc: Loc::Line(line_no), bytes: buf });
+            if items.len() == LINE_BATCH {
+                send(std::mem::replace(&mut items, Vec::with_capacity(LINE_BATCH)))?;
+            }
+        }
+        return send(items);
+    }
+    let mut items = Vec::with_capacity(RECORD_BATCH);
+    let mut send_failed = false;
+    let mut emit = |r: Record| {
+        if send_failed {
+            return;
+        }
+        items.push(Item::Rec(r));
+        if items.len() == RECORD_BATCH && send(std::mem::replace(&mut items, Vec::with_capacity(RECORD_BATCH))).is_err() {
+            send_failed = true;
+        }
+    };
+    let r: &mut dyn BufRead = &mut reader;
+    let result = match format {
+        InputFormat::HfListing => formats::hf_listing::parse(r, &ctx, &mut emit),
+        InputFormat::HfApi => formats::hf_api::parse(r, &ctx, &mut emit),
+        InputFormat::ArxivAtom => formats::arxiv_atom::parse(r, &ctx, &mut emit),
+        InputFormat::OaiPmh => formats::oai_pmh::parse(r, &ctx, &mut emit),
+        InputFormat::OpenAlex => formats::openalex::parse(r, &ctx, &mut emit),
+        InputFormat::S2 => formats::s2::parse(r, &ctx, &mut emit),
+        InputFormat::BibTex => formats::bibtex::parse(r, &ctx, &mut emit),
+        InputFormat::Ris => formats::ris::parse(r, &ctx, &mut emit),
+        InputFormat::Wos => formats::ris::parse_wos(r, &ctx, &mut emit),
+        InputFormat::AclXml => formats::acl_xml::parse(r, &ctx, &mut emit),
+        InputFormat::Canonical | InputFormat::Kaggle | InputFormat::Crawler | InputFormat::Auto => unreachable!("line formats are split above"),
+    };
+    send(items)?;
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reason_classes_group_alike_reasons() {
+        assert_eq!(reason_class("wrong field type: invalid type: integer `5`"), "wrong field type");
+        assert_eq!(reason_class("abstract is 1048576 bytes, over the 65536-byte limit"), "abstract is N bytes, over the N-byte limit");
+        assert_eq!(reason_class("invalid UTF-8"), "invalid UTF-8");
+    }
+}

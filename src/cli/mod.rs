@@ -1,0 +1,65 @@
+//! Command-line interface: clap types, argument resolution, and everything that prints.
+//! The work itself is done by the library; each subcommand lives in its own file.
+//!
+//! Exit codes, the same for every command: 0 the run completed (rejected records are counted
+//! in the summary, not an error); 1 a fatal error; 2 `--strict` stopped at a bad record;
+//! 3 records were rejected and `--fail-on-reject` was given.
+
+mod bench;
+mod papers;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FATAL: u8 = 1;
+pub const EXIT_STRICT: u8 = 2;
+pub const EXIT_REJECTED: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "topicgraph",
+    version,
+    about = "Turn research papers into a knowledge graph of research topics",
+    long_about = "Turn research papers into a knowledge graph of research topics.\n\n\
+        Reads paper metadata from the sources people have (Hugging Face daily papers, arXiv \
+        API / OAI-PMH / snapshots, OpenAlex, Semantic Scholar, BibTeX, RIS, Web of Science, \
+        ACL Anthology XML) and turns it into one clean, deduplicated stream of papers.",
+    after_help = "Exit codes: 0 completed (rejected records are counted, not fatal), 1 fatal error, \
+        2 --strict stopped at a bad record, 3 records rejected with --fail-on-reject."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Papers(papers::PapersArgs),
+    Bench(bench::BenchArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Papers(args) => papers::run(args),
+        Command::Bench(args) => bench::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK), // `| head` closed the pipe
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            let strict = e.downcast_ref::<topicgraph::ingest::IngestError>().is_some_and(|e| matches!(e, topicgraph::ingest::IngestError::Strict { .. }));
+            ExitCode::from(if strict { EXIT_STRICT } else { EXIT_FATAL })
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<topicgraph::ingest::IngestError>().is_some_and(|ie| matches!(ie, topicgraph::ingest::IngestError::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe))
+    })
+}

@@ -1,0 +1,133 @@
+//! `topicgraph papers`: read any supported source and write canonical papers as JSON Lines.
+
+use crate::cli::progress::StderrObserver;
+use crate::cli::{EXIT_OK, EXIT_REJECTED};
+use anyhow::{Context, Result};
+use clap::Args;
+use std::io::{BufWriter, Write};
+use topicgraph::ingest::{read_inputs, InputFormat, ReadConfig, ReadSummary};
+use topicgraph::model::PartialDate;
+
+/// Read papers from any supported source and write them as canonical JSON Lines.
+#[derive(Args)]
+#[command(after_help = "Examples:\n  \
+    topicgraph papers examples/ > papers.jsonl\n  \
+    topicgraph papers listing.txt --listing-date 2025-03-14\n  \
+    zcat dump.jsonl.gz | topicgraph papers - --format kaggle --no-merge\n  \
+    topicgraph papers refs.bib works.json --out papers.jsonl\n\n\
+    Formats (detected from extension and content unless --format is given):\n  \
+    canonical, hf-listing, hf-api, arxiv-atom, oai-pmh, kaggle, crawler, openalex, s2, bibtex, ris, wos, acl-xml")]
+pub struct InputArgs {
+    /// Files, folders (read recursively) or `-` for stdin; `.gz` is read transparently.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Input format; `auto` detects it per file.
+    #[arg(long, default_value = "auto", value_name = "FORMAT")]
+    pub format: InputFormat,
+    /// Date of a saved HF daily-papers listing (its "Mar 14" header has no year).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub listing_date: Option<PartialDate>,
+    /// Stop at the first bad record (exit code 2) instead of counting and skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Exit with code 3 when any record was rejected.
+    #[arg(long)]
+    pub fail_on_reject: bool,
+    /// Do not merge duplicates: one paper per record, constant memory.
+    #[arg(long)]
+    pub no_merge: bool,
+    /// Print only errors, no progress or summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl InputArgs {
+    pub fn read_config(&self) -> ReadConfig {
+        ReadConfig { format: self.format, listing_date: self.listing_date, strict: self.strict, merge: !self.no_merge }
+    }
+
+    /// The exit code a completed run gets.
+    pub fn exit_code(&self, summary: &ReadSummary) -> u8 {
+        if self.fail_on_reject && (summary.rejected > 0 || summary.failed_files > 0) {
+            EXIT_REJECTED
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct PapersArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Where to write the JSON Lines (`-` is stdout).
+    #[arg(long, short, default_value = "-", value_name = "FILE")]
+    pub out: String,
+}
+
+pub fn run(args: PapersArgs) -> Result<u8> {
+    let cfg = args.input.read_config();
+    let mut observer = StderrObserver::new(args.input.quiet);
+    let summary = with_output(&args.out, |w| {
+        let mut line = Vec::with_capacity(4096);
+        read_inputs(&args.input.inputs, &cfg, &mut observer, &mut |paper| {
+            line.clear();
+            serde_json::to_writer(&mut line, &paper).map_err(std::io::Error::other)?;
+            line.push(b'\n');
+            w.write_all(&line)
+        })
+        .map_err(anyhow::Error::from)
+    })?;
+    observer.finish();
+    if !args.input.quiet {
+        print_summary("papers", &summary, &observer);
+    }
+    Ok(args.input.exit_code(&summary))
+}
+
+/// Run `f` with a buffered writer on `out` (`-` is stdout). A file is written under a
+/// temporary name and renamed when complete, so a failed run never leaves half a file.
+pub fn with_output<T>(out: &str, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+    if out == "-" {
+        let stdout = std::io::stdout();
+        let mut w = BufWriter::with_capacity(1 << 20, stdout.lock());
+        let r = f(&mut w)?;
+        w.flush().context("writing stdout")?;
+        return Ok(r);
+    }
+    let path = std::path::Path::new(out);
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    let mut w = BufWriter::with_capacity(1 << 20, tmp);
+    let r = f(&mut w)?;
+    let tmp = w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {out}"))?;
+    tmp.persist(path).with_context(|| format!("writing {out}"))?;
+    Ok(r)
+}
+
+pub fn print_summary(command: &str, s: &ReadSummary, observer: &StderrObserver) {
+    let mut lines = vec![format!("topicgraph {command}: {} file(s), {} record(s) read", s.files, s.read)];
+    let formats: Vec<String> = s.by_format.iter().map(|(f, n)| format!("{f} {n}")).collect();
+    lines.push(format!("  accepted   {} ({} without abstract){}", s.accepted, s.no_abstract, if formats.is_empty() { String::new() } else { format!("  [{}]", formats.join(", ")) }));
+    lines.push(format!("  merged     {} duplicate record(s)", s.duplicates_merged));
+    let reasons: Vec<String> = s.reasons.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+    lines.push(format!("  rejected   {} record(s){}", s.rejected, if reasons.is_empty() { String::new() } else { format!("  ({})", reasons.join("; ")) }));
+    if s.failed_files > 0 {
+        lines.push(format!("  failed     {} file(s) could not be read in full", s.failed_files));
+    }
+    if s.deleted > 0 {
+        lines.push(format!("  deleted    {} record(s) marked deleted by the source", s.deleted));
+    }
+    if observer.hidden_diagnostics() > 0 {
+        lines.push(format!("  ({} more skipped records not shown)", observer.hidden_diagnostics()));
+    }
+    if s.near_duplicate_count > 0 {
+        let examples: Vec<String> = s.near_duplicates.iter().take(3).map(|d| format!("{} ~ {}", d.first, d.second)).collect();
+        lines.push(format!("  near-duplicate titles without a shared id (not merged): {}, e.g. {}", s.near_duplicate_count, examples.join(", ")));
+    }
+    lines.push(format!("  written    {} paper(s)", s.written));
+    for l in lines {
+        eprintln!("{l}");
+    }
+}
