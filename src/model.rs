@@ -266,15 +266,22 @@ impl PartialDate {
     }
 
     /// Parse the day of an RFC 2822 timestamp, as arXiv writes version dates:
-    /// `Mon, 2 Apr 2007 19:18:42 GMT` (the weekday is optional).
+    /// `Mon, 2 Apr 2007 19:18:42 GMT` -> 2007-04-02. The weekday is optional; when given it
+    /// is a word of its own ending in `,`. The year must be four characters (`07` is refused).
+    /// The time and zone are ignored.
     pub fn parse_rfc2822(s: &str) -> Option<Self> {
-        let s = s.trim();
-        let s = s.split_once(',').map(|(_, rest)| rest).unwrap_or(s);
-        let mut parts = s.split_whitespace();
-        let day: u8 = parts.next()?.parse().ok()?;
-        let month = month_from_name(parts.next()?)?;
-        let year: i32 = parts.next()?.parse().ok()?;
-        PartialDate::day(year, month, day)
+        let mut words = s.split_whitespace();
+        let mut day = words.next()?;
+        if day.ends_with(',') {
+            day = words.next()?;
+        }
+        let day: u8 = day.parse().ok()?;
+        let month = month_from_name(words.next()?)?;
+        let year = words.next()?;
+        if year.len() != 4 {
+            return None;
+        }
+        PartialDate::day(year.parse().ok()?, month, day)
     }
 
     /// The first day this date can mean, for sorting and range filters.
@@ -283,14 +290,18 @@ impl PartialDate {
     }
 }
 
-/// Month number from an English month name or its three-letter abbreviation.
+/// Month number from an English month name: any prefix of three letters or more, in any
+/// case, with trailing dots allowed: `Apr`, `April`, `MAR`, `janu`, `Sept`, `sept.` -> 4, 4,
+/// 3, 1, 9, 9. `None` for shorter words (`ma`) and words that are no month's prefix
+/// (`Julyish`, `Monday`).
 pub fn month_from_name(s: &str) -> Option<u8> {
-    const NAMES: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const NAMES: [&str; 12] =
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
     let lower = s.trim().trim_end_matches('.').to_ascii_lowercase();
-    let head = lower.get(..3)?;
-    let m = NAMES.iter().position(|n| *n == head)? as u8 + 1;
-    const FULL: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
-    (lower.len() == 3 || FULL[m as usize - 1] == lower || (m == 9 && lower == "sept")).then_some(m)
+    if lower.len() < 3 {
+        return None;
+    }
+    NAMES.iter().position(|name| name.starts_with(&lower)).and_then(|i| u8::try_from(i + 1).ok())
 }
 
 pub fn days_in_month(year: i32, month: u8) -> u8 {
@@ -364,6 +375,41 @@ mod tests {
         assert_eq!(month_from_name("July"), Some(7));
         assert_eq!(month_from_name("Sept."), Some(9));
         assert_eq!(month_from_name("Julyish"), None);
+    }
+
+    /// The version dates of arXiv OAI-PMH (arXivRaw) and the Kaggle snapshot.
+    #[test]
+    fn oai_version_dates_and_month_names() {
+        assert_eq!(PartialDate::parse_rfc2822("Mon, 2 Apr 2007 19:18:42 GMT"), PartialDate::day(2007, 4, 2));
+        assert_eq!(PartialDate::parse_rfc2822("Mon, 07 Oct 2024 10:45:05 GMT"), PartialDate::day(2024, 10, 7));
+        assert_eq!(PartialDate::parse_rfc2822("2 Apr 2007"), PartialDate::day(2007, 4, 2));
+        assert_eq!(PartialDate::parse_rfc2822("Mon, 31 Apr 2007 00:00:00 GMT"), None);
+        assert_eq!(PartialDate::parse_rfc2822("2007-04-02"), None);
+        assert_eq!(month_from_name("Sept."), Some(9));
+        assert_eq!(month_from_name("july"), Some(7));
+        assert_eq!(month_from_name("Ma"), None);
+        assert_eq!(month_from_name("Monday"), None);
+    }
+
+    #[test]
+    fn rfc2822_is_strict() {
+        assert_eq!(PartialDate::parse_rfc2822("Mon, 2 Apr 07 19:18:42 GMT"), None, "two-digit year");
+        assert_eq!(PartialDate::parse_rfc2822("2 Apr 20070"), None, "five-digit year");
+        assert_eq!(PartialDate::parse_rfc2822("Mon 2 Apr 2007"), None, "a weekday ends with a comma");
+        assert_eq!(PartialDate::parse_rfc2822("Mon,2 Apr 2007"), None, "the weekday is a word of its own");
+        assert_eq!(PartialDate::parse_rfc2822("  Tue,  3 April 2007 "), PartialDate::day(2007, 4, 3));
+        assert_eq!(PartialDate::parse_rfc2822("Tue, 3 Sept. 2007"), PartialDate::day(2007, 9, 3));
+        assert_eq!(PartialDate::parse_rfc2822(""), None);
+    }
+
+    #[test]
+    fn month_names_are_prefixes_of_three_letters_or_more() {
+        for (word, month) in [("Apr", 4), ("April", 4), ("sept.", 9), ("Sept", 9), ("MAR", 3), ("janu", 1), ("May", 5), ("dec.", 12)] {
+            assert_eq!(month_from_name(word), Some(month), "{word}");
+        }
+        for word in ["ma", "Julyish", "", "...", "Sep t", "junio"] {
+            assert_eq!(month_from_name(word), None, "{word}");
+        }
     }
 
     #[test]

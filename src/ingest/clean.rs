@@ -103,29 +103,67 @@ struct Gap {
 /// space was written before the first character of `s`.
 fn collapse_into(out: &mut String, s: &str, gap: &mut Gap) -> bool {
     let b = s.as_bytes();
+    let n = b.len();
     let mut i = 0;
     let mut run = 0;
     let mut first_space = None;
-    while i < b.len() {
+    while i < n {
         let c = b[i];
-        let (ws, len, nl) = if c < 0x80 {
-            (matches!(c, b' ' | b'\n' | b'\t' | b'\r' | 0x0b | 0x0c), 1, c == b'\n')
+        // A single space between two words is kept as it is: no need to break the run.
+        if c == b' ' && i > run && i + 1 < n && !may_be_space(b[i + 1]) {
+            i += 2;
+            continue;
+        }
+        let (ws, len) = if c < 0x80 {
+            (ASCII_SPACE[c as usize], 1)
         } else {
             let ch = s[i..].chars().next().unwrap_or(' ');
-            (ch.is_whitespace(), ch.len_utf8(), matches!(ch, '\u{2028}' | '\u{2029}' | '\u{85}'))
+            (ch.is_whitespace(), ch.len_utf8())
         };
-        if ws {
-            let wrote = push_run(out, &s[run..i], gap);
-            first_space.get_or_insert(wrote);
-            gap.pending |= !out.is_empty();
-            gap.newline |= nl;
-            run = i + len;
+        if !ws {
+            i += len;
+            continue;
         }
-        i += len;
+        let wrote = push_run(out, &s[run..i], gap);
+        first_space.get_or_insert(wrote);
+        // Consume the whole whitespace run.
+        while i < n {
+            let c = b[i];
+            let (ws, len) = if c < 0x80 {
+                (ASCII_SPACE[c as usize], 1)
+            } else {
+                let ch = s[i..].chars().next().unwrap_or('x');
+                (ch.is_whitespace(), ch.len_utf8())
+            };
+            if !ws {
+                break;
+            }
+            gap.newline |= c == b'\n' || (c >= 0x80 && matches!(s[i..].chars().next(), Some('\u{2028}' | '\u{2029}' | '\u{85}')));
+            i += len;
+        }
+        gap.pending |= !out.is_empty();
+        run = i;
     }
     let wrote = push_run(out, &s[run..], gap);
     first_space.get_or_insert(wrote);
     first_space.unwrap_or(false)
+}
+
+/// ASCII whitespace as `char::is_whitespace` sees it.
+const ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    t[b' ' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[0x0b] = true;
+    t[0x0c] = true;
+    t
+};
+
+/// Whether a byte could start a whitespace character (ASCII space or any non-ASCII lead).
+fn may_be_space(b: u8) -> bool {
+    b >= 0x80 || ASCII_SPACE[b as usize]
 }
 
 /// Push a run without whitespace, preceded by the pending space if any; returns whether a
@@ -155,7 +193,12 @@ fn count_chars(s: &str) -> usize {
 /// Whether NFC could change `s`: only text with code points from U+0300 (combining marks
 /// and up) can be affected.
 fn needs_nfc(s: &str) -> bool {
-    !s.is_ascii() && s.chars().any(|c| c >= '\u{300}') && is_nfc_quick(s.chars()) != IsNormalized::Yes
+    !s.is_ascii()
+        && s.chars().any(|c| {
+            c >= '\u{300}'
+                && (unicode_normalization::char::canonical_combining_class(c) != 0
+                    || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes)
+        })
 }
 
 fn hyphen_follows_word(text: &str) -> bool {

@@ -145,7 +145,7 @@ impl InputFormat {
         let text = String::from_utf8_lossy(head);
         let text = text.trim_start_matches('\u{feff}').trim_start();
         if text.starts_with('<') {
-            let probe = &text[..text.len().min(4096)];
+            let probe = prefix(text, 4096);
             if probe.contains("<OAI-PMH") {
                 return Some(InputFormat::OaiPmh);
             }
@@ -188,6 +188,15 @@ pub fn is_listing_date_header(line: &str) -> bool {
     }
 }
 
+/// At most `max` bytes of `s`, cut at a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 fn is_ris_tag_line(line: &str) -> bool {
     let line = line.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
     let b = line.as_bytes();
@@ -196,7 +205,7 @@ fn is_ris_tag_line(line: &str) -> bool {
 
 /// JSON flavours are told apart by the keys of the first record.
 fn sniff_json(text: &str) -> InputFormat {
-    let probe = &text[..text.len().min(16 * 1024)];
+    let probe = prefix(text, 16 * 1024);
     let has = |k: &str| probe.contains(k);
     if has("\"submittedOnDailyAt\"") || (has("\"paper\"") && has("\"upvotes\"")) {
         InputFormat::HfApi
@@ -259,6 +268,9 @@ mod tests {
         assert_eq!(InputFormat::sniff(b"Mar 14\n\nA title\n\nAn abstract."), Some(InputFormat::HfListing));
         assert_eq!(InputFormat::sniff(b"new\nSubscribe\n\nMarch 3\n\nA title\n\nAn abstract."), Some(InputFormat::HfListing));
         assert_eq!(InputFormat::sniff(b"# Notes\n\nSome markdown."), None);
+        let mut xml = b"<collection>".to_vec();
+        xml.extend("é".repeat(3000).bytes());
+        assert_eq!(InputFormat::sniff(&xml), Some(InputFormat::AclXml), "probe cut inside a character");
     }
 
     #[test]

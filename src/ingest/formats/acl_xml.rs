@@ -3,13 +3,12 @@
 //! Every `<paper>` is a record; `<frontmatter>` is not. Titles and abstracts keep the text
 //! of their inline markup (`<fixed-case>`, `<i>`, `<url>`, ...); `<tex-math>` becomes `$...$`.
 
-use super::arxiv_atom::xml::{after_record, Ev, XmlPull};
-use super::arxiv_atom::{non_empty, push_unique};
-use super::oai_pmh::month_from_name;
+use super::util::{best_date, non_empty, push_unique};
+use super::xml_util::{after_record, Ev, XmlPull};
 use crate::ingest::clean::clean_inline;
 use crate::ingest::ids::normalize_doi;
 use crate::ingest::{Loc, ParseCtx, Record};
-use crate::model::{Author, Paper, PartialDate};
+use crate::model::{month_from_name, Author, Paper};
 use std::io::BufRead;
 
 pub fn parse(input: &mut dyn BufRead, _ctx: &ParseCtx, emit: &mut dyn FnMut(Record)) -> Result<(), String> {
@@ -186,7 +185,7 @@ impl AclPaper {
         paper.venue = self.journal.or_else(|| volume.and_then(|v| v.booktitle.clone()));
         let year = self.year.or(volume.and_then(|v| v.year));
         let month = if self.year.is_some() { self.month } else { self.month.or(volume.and_then(|v| v.month)) };
-        paper.published = year.map(|y| month.and_then(|m| PartialDate::month(y, m)).unwrap_or(PartialDate::year(y)));
+        paper.published = year.map(|y| best_date(y, month, None));
         paper.comment = non_empty(self.notes.join("; "));
         Record::Paper { loc, paper: Box::new(paper), version: None }
     }
@@ -260,6 +259,7 @@ fn parse_month(s: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::PartialDate;
 
     fn run(xml: &str) -> (Vec<Record>, Result<(), String>) {
         let ctx = ParseCtx { file: "test.xml".into(), listing_date: None };

@@ -14,11 +14,11 @@
 //! Recovery: an entry still open when a line starting with `@type{` appears is reported bad
 //! (unbalanced braces) and parsing restarts at that line.
 //!
-//! This file also holds small helpers shared with the other text formats (`ris`, `hf_listing`):
-//! `LineReader`, `add_link`, `set_doi`, `month_number`, `first_year`.
+//! The line reader and the date, DOI and URL helpers it shares with the other text formats
+//! (`ris`, `hf_listing`) live in [`super::util`].
 
+use super::util::{add_link, best_date, first_year, month_number, push_unique, set_arxiv, set_doi, LineReader};
 use crate::ingest::clean::clean_inline;
-use crate::ingest::ids::{arxiv_from_doi, normalize_doi, parse_arxiv};
 use crate::ingest::{Loc, ParseCtx, Record};
 use crate::model::{Author, Paper, PartialDate};
 use std::collections::HashMap;
@@ -252,6 +252,8 @@ fn find_header(s: &[u8]) -> Option<(usize, usize, u8)> {
 /// Field names (lowercase) to values, delimiters removed, macros expanded; first value wins.
 type Fields = HashMap<String, String>;
 
+/// For the built-in month macros (`jan` -> `January`). Month fields are read by
+/// [`month_number`].
 const MONTH_NAMES: [&str; 12] =
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
@@ -506,7 +508,7 @@ fn fields_to_paper(f: &Fields) -> Paper {
     }
     if let Some(k) = get("keywords") {
         for kw in k.split([',', ';']).map(clean_inline).filter(|k| !k.is_empty()) {
-            push_unique(&mut p.keywords, kw);
+            push_unique(&mut p.keywords, &kw);
         }
     }
     p.venue = journal.or(get("booktitle")).map(clean_inline).filter(|v| !v.is_empty());
@@ -530,7 +532,7 @@ fn entry_date(date: Option<&str>, year: Option<&str>, month: Option<&str>) -> Op
         return from_date;
     }
     let y = year.and_then(first_year)?;
-    Some(month.and_then(month_number).and_then(|m| PartialDate::month(y, m)).unwrap_or(PartialDate::year(y)))
+    Some(best_date(y, month.and_then(month_number), None))
 }
 
 /// The id after `arXiv:` in free text (`arXiv preprint arXiv:2103.06268`, `arXiv:2203.07687 [cs]`).
@@ -539,12 +541,6 @@ fn arxiv_in_text(s: &str) -> Option<&str> {
     let rest = s[at..].trim_start();
     let end = rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ']' | ')' | '}')).unwrap_or(rest.len());
     Some(&rest[..end])
-}
-
-fn set_arxiv(p: &mut Paper, s: &str) {
-    if p.ids.arxiv.is_none() {
-        p.ids.arxiv = parse_arxiv(s).map(|a| a.base);
-    }
 }
 
 /// Split an `author` field on `and` at brace depth 0; `others` (et al.) is dropped.
@@ -640,164 +636,6 @@ fn strip_group(s: &str) -> &str {
         }
     }
     inner
-}
-
-// ---------------------------------------------------------------------------------------------
-// Helpers shared with the other text formats
-
-/// Reads an input line by line as bytes (so invalid UTF-8 can be reported per record), without
-/// line terminators, a leading BOM stripped.
-pub(super) struct LineReader<'a> {
-    input: &'a mut dyn BufRead,
-    buf: Vec<u8>,
-    number: u64,
-}
-
-impl<'a> LineReader<'a> {
-    pub(super) fn new(input: &'a mut dyn BufRead) -> Self {
-        LineReader { input, buf: Vec::new(), number: 0 }
-    }
-
-    /// The next line and its 1-based number; `None` at the end of the input.
-    pub(super) fn next_line(&mut self) -> Result<Option<(u64, &[u8])>, String> {
-        self.buf.clear();
-        let n = self.number + 1;
-        match self.input.read_until(b'\n', &mut self.buf) {
-            Ok(0) => return Ok(None),
-            Ok(_) => {}
-            Err(e) => return Err(format!("line {n}: {e}")),
-        }
-        self.number = n;
-        if self.buf.last() == Some(&b'\n') {
-            self.buf.pop();
-        }
-        if self.buf.last() == Some(&b'\r') {
-            self.buf.pop();
-        }
-        let line = if n == 1 { self.buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&self.buf) } else { &self.buf };
-        Ok(Some((n, line)))
-    }
-}
-
-/// Month number from `3`, `03`, `mar`, `Mar.`, `March`, `MAR`, `sept`; `None` otherwise.
-pub(super) fn month_number(s: &str) -> Option<u8> {
-    let s = s.trim().trim_end_matches('.');
-    if let Ok(n) = s.parse::<u8>() {
-        return (1..=12).contains(&n).then_some(n);
-    }
-    if s.len() < 3 {
-        return None;
-    }
-    let lower = s.to_ascii_lowercase();
-    MONTH_NAMES.iter().position(|m| m.starts_with(&lower)).and_then(|i| u8::try_from(i + 1).ok())
-}
-
-/// The first run of exactly four digits, as a year (`2020`, `{2020}`, `2020a`, `1948/07//`).
-pub(super) fn first_year(s: &str) -> Option<i32> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if run == 4 {
-            return s[i..i + 4].parse().ok();
-        }
-        i += run.max(1);
-    }
-    None
-}
-
-/// Record a DOI (normalised); an arXiv DOI also gives the arXiv id, an ACL Anthology DOI the
-/// ACL id. The first DOI seen wins.
-pub(super) fn set_doi(p: &mut Paper, raw: &str) {
-    let Some(doi) = normalize_doi(raw) else { return };
-    if p.ids.arxiv.is_none() {
-        p.ids.arxiv = arxiv_from_doi(&doi).map(|a| a.base);
-    }
-    if p.ids.acl.is_none() {
-        p.ids.acl = doi.strip_prefix("10.18653/v1/").and_then(acl_id);
-    }
-    if p.ids.doi.is_none() {
-        p.ids.doi = Some(doi);
-    }
-}
-
-/// File a URL: arXiv abstract page -> `links.abs`, a PDF -> `links.pdf`, a code host ->
-/// `links.code`, anything else -> `links.other`. arXiv, DOI and ACL Anthology URLs also give
-/// the id. Only `http(s)` URLs are taken (not local files).
-pub(super) fn add_link(p: &mut Paper, url: &str) {
-    let url = url.trim().trim_end_matches([',', ';']);
-    let lower = url.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else { return };
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let is_arxiv = host == "arxiv.org" || host == "export.arxiv.org";
-    if is_arxiv {
-        set_arxiv(p, url);
-    }
-    if host == "doi.org" || host == "dx.doi.org" {
-        set_doi(p, url);
-    }
-    if (host == "aclanthology.org" || (host == "aclweb.org" && path.starts_with("anthology/"))) && p.ids.acl.is_none() {
-        let last = url.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/').rsplit('/').next();
-        p.ids.acl = last.and_then(acl_id);
-    }
-    let url = url.to_string();
-    if path.ends_with(".pdf") || (is_arxiv && path.starts_with("pdf/")) {
-        if p.links.pdf.is_none() {
-            p.links.pdf = Some(url);
-            return;
-        }
-    } else if is_arxiv && path.starts_with("abs/") {
-        if p.links.abs.is_none() {
-            p.links.abs = Some(url);
-            return;
-        }
-    } else if is_code_host(host, path) {
-        return push_unique(&mut p.links.code, url);
-    }
-    if p.links.pdf.as_ref() != Some(&url) && p.links.abs.as_ref() != Some(&url) {
-        push_unique(&mut p.links.other, url);
-    }
-}
-
-fn is_code_host(host: &str, path: &str) -> bool {
-    match host {
-        "github.com" | "gitlab.com" | "bitbucket.org" | "codeberg.org" => true,
-        "huggingface.co" => !path.starts_with("papers"),
-        _ => false,
-    }
-}
-
-/// An ACL Anthology id (`2020.acl-main.1`, `P19-1001`), from a URL's last segment or a DOI suffix.
-fn acl_id(s: &str) -> Option<String> {
-    let s = s.strip_suffix(".pdf").or_else(|| s.strip_suffix(".bib")).unwrap_or(s);
-    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
-    let parts: Vec<&str> = s.split('.').collect();
-    if let [year, venue, num] = parts.as_slice() {
-        let venue_ok = !venue.is_empty() && venue.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if digits(year, 4) && venue_ok && !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(s.to_ascii_lowercase());
-        }
-    }
-    match s.as_bytes() {
-        [letter, y1, y2, b'-', n @ ..]
-            if letter.is_ascii_alphabetic()
-                && y1.is_ascii_digit()
-                && y2.is_ascii_digit()
-                && n.len() == 4
-                && n.iter().all(u8::is_ascii_digit) =>
-        {
-            Some(s.to_ascii_uppercase())
-        }
-        _ => None,
-    }
-}
-
-pub(super) fn push_unique(v: &mut Vec<String>, s: String) {
-    if !v.contains(&s) {
-        v.push(s);
-    }
 }
 
 #[cfg(test)]
@@ -1042,37 +880,6 @@ mod tests {
         assert_eq!(entry_date(Some("2024-05-01/2024-05-03"), Some("2023"), None), PartialDate::day(2024, 5, 1));
         assert_eq!(entry_date(Some("garbage"), Some("2023"), Some("feb")), PartialDate::month(2023, 2));
         assert_eq!(entry_date(None, Some("in press"), Some("may")), None);
-        assert_eq!(first_year("12345 and 1999b"), Some(1999));
-        assert_eq!((month_number("MAR"), month_number("ma"), month_number("0")), (Some(3), None, None));
-    }
-
-    #[test]
-    fn links_and_ids_from_urls() {
-        let mut p = Paper::default();
-        for url in [
-            "https://arxiv.org/abs/2401.01234v3",
-            "https://gitlab.com/a/b",
-            "https://huggingface.co/papers/2401.01234",
-            "https://www.aclweb.org/anthology/P19-1001",
-            "https://doi.org/10.1000/ABC",
-            "file:///home/me/paper.pdf",
-            "https://example.org/x.pdf",
-        ] {
-            add_link(&mut p, url);
-        }
-        assert_eq!(p.ids.arxiv.as_deref(), Some("2401.01234"));
-        assert_eq!(p.links.abs.as_deref(), Some("https://arxiv.org/abs/2401.01234v3"));
-        assert_eq!(p.links.code, ["https://gitlab.com/a/b"]);
-        assert_eq!(p.ids.acl.as_deref(), Some("P19-1001"));
-        assert_eq!(p.ids.doi.as_deref(), Some("10.1000/abc"));
-        assert_eq!(p.links.pdf.as_deref(), Some("https://example.org/x.pdf"));
-        assert_eq!(
-            p.links.other,
-            ["https://huggingface.co/papers/2401.01234", "https://www.aclweb.org/anthology/P19-1001", "https://doi.org/10.1000/ABC"]
-        );
-        assert_eq!(acl_id("2020.acl-main.1"), Some("2020.acl-main.1".into()));
-        assert_eq!(acl_id("p19-1001.pdf"), Some("P19-1001".into()));
-        assert_eq!((acl_id("events"), acl_id("2020.acl"), acl_id("é19-1001")), (None, None, None));
     }
 
     /// The real exports in /work/shared/formats (not part of the repository).

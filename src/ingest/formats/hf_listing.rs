@@ -18,7 +18,7 @@
 //!   with its abstract right under it. Other paragraphs (a listing saved without blank lines)
 //!   are read line by line.
 
-use super::bibtex::{month_number, LineReader};
+use super::util::{month_number, LineReader};
 use crate::ingest::{Loc, ParseCtx, Record};
 use crate::model::{days_in_month, Paper, PartialDate};
 use std::io::BufRead;

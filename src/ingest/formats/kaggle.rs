@@ -2,6 +2,7 @@
 //! Lines, several GB in real life, read line by line in constant memory.
 
 use crate::ingest::formats::json_util::json_reason;
+use crate::ingest::formats::util::first_doi;
 use crate::ingest::ids::parse_arxiv;
 use crate::ingest::ParseCtx;
 use crate::model::{Author, Paper, PartialDate};
@@ -59,7 +60,7 @@ pub fn parse_line(line: &str, _ctx: &ParseCtx) -> Result<Option<Paper>, String> 
         ..Default::default()
     };
     p.ids.arxiv = Some(ax.base);
-    p.ids.doi = l.doi.and_then(|d| d.split_whitespace().next().map(str::to_string));
+    p.ids.doi = l.doi.as_deref().and_then(first_doi);
     p.authors = if l.authors_parsed.is_empty() {
         split_author_list(l.authors.as_deref().unwrap_or(""))
     } else {

@@ -6,6 +6,9 @@
 //! returns `Err` only when the rest of the file cannot be read (the reason names where).
 //! A *line* parser is `parse_line(line, ctx) -> Result<Option<Paper>, String>`, `Ok(None)`
 //! for lines that hold no record.
+//!
+//! Helpers the parsers share live in `util` (line reader, months and dates, DOIs, arXiv ids
+//! and links), `xml_util` (the streaming XML layer) and `json_util` (JSON reading).
 
 pub mod acl_xml;
 pub mod arxiv_atom;
@@ -19,4 +22,7 @@ pub mod oai_pmh;
 pub mod openalex;
 pub mod ris;
 pub mod s2;
+
 mod json_util;
+mod util;
+mod xml_util;

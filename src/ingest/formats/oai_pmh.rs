@@ -3,8 +3,8 @@
 //!
 //! Elements are matched by local name, so namespace prefixes do not matter.
 
-use super::arxiv_atom::xml::{after_record, Element, Ev, XmlPull};
-use super::arxiv_atom::{first_doi, non_empty, push_unique};
+use super::util::{first_doi, non_empty, push_unique};
+use super::xml_util::{after_record, Element, Ev, XmlPull};
 use crate::ingest::clean::clean_inline;
 use crate::ingest::ids::parse_arxiv;
 use crate::ingest::{Loc, ParseCtx, Record};
@@ -175,7 +175,7 @@ fn read_version(xml: &mut XmlPull, el: &Element, versions: &mut BTreeMap<u32, Op
     let mut date = None;
     xml.children(|xml, el| {
         if el.name == "date" {
-            date = parse_rfc2822_date(&xml.read_text()?);
+            date = PartialDate::parse_rfc2822(&xml.read_text()?);
         }
         Ok(())
     })?;
@@ -372,33 +372,6 @@ fn affiliation_refs(group: &str) -> Option<Vec<u32>> {
     refs.iter().map(|t| t.parse().ok()).collect()
 }
 
-/// The date of an RFC 2822 timestamp, `Mon, 2 Apr 2007 19:18:42 GMT` -> 2007-04-02.
-/// The weekday is optional; the time and zone are ignored.
-pub fn parse_rfc2822_date(s: &str) -> Option<PartialDate> {
-    let mut words = s.split_whitespace().peekable();
-    if words.peek()?.ends_with(',') || words.peek()?.parse::<u8>().is_err() {
-        words.next();
-    }
-    let day: u8 = words.next()?.parse().ok()?;
-    let month = month_from_name(words.next()?)?;
-    let year_word = words.next()?;
-    if year_word.len() != 4 {
-        return None;
-    }
-    PartialDate::day(year_word.parse().ok()?, month, day)
-}
-
-/// `Apr`, `April`, `sept.` -> 4, 4, 9. English names and their usual abbreviations.
-pub fn month_from_name(word: &str) -> Option<u8> {
-    const NAMES: [&str; 12] =
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
-    let w = word.trim().trim_end_matches('.').to_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    NAMES.iter().position(|name| name.starts_with(&w)).map(|i| i as u8 + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,19 +531,6 @@ mod tests {
         let a = split_authors("The ATLAS Collaboration");
         assert_eq!(names(&a), vec!["The ATLAS Collaboration"]);
         assert!(split_authors("  ").is_empty());
-    }
-
-    #[test]
-    fn dates_and_months() {
-        assert_eq!(parse_rfc2822_date("Mon, 2 Apr 2007 19:18:42 GMT"), PartialDate::day(2007, 4, 2));
-        assert_eq!(parse_rfc2822_date("Mon, 07 Oct 2024 10:45:05 GMT"), PartialDate::day(2024, 10, 7));
-        assert_eq!(parse_rfc2822_date("2 Apr 2007"), PartialDate::day(2007, 4, 2));
-        assert_eq!(parse_rfc2822_date("Mon, 31 Apr 2007 00:00:00 GMT"), None);
-        assert_eq!(parse_rfc2822_date("2007-04-02"), None);
-        assert_eq!(month_from_name("Sept."), Some(9));
-        assert_eq!(month_from_name("july"), Some(7));
-        assert_eq!(month_from_name("Ma"), None);
-        assert_eq!(month_from_name("Monday"), None);
     }
 
     /// Reads the shared real samples when present: `cargo test --lib <format> -- --ignored --nocapture`.

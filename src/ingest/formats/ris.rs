@@ -5,7 +5,7 @@
 //! previous tag's value; the value's lines are kept joined with `\n` (the cleaner joins them
 //! later). A record holding invalid UTF-8 is reported bad and the next one still parses.
 
-use super::bibtex::{add_link, first_year, month_number, push_unique, set_doi, LineReader};
+use super::util::{add_link, best_date, first_year, month_number, push_unique, set_doi, LineReader};
 use crate::ingest::clean::clean_inline;
 use crate::ingest::{Loc, ParseCtx, Record};
 use crate::model::{Author, Paper, PartialDate};
@@ -166,14 +166,14 @@ fn ris_paper(r: &Tagged) -> Paper {
     }
     for kws in r.values(&[b"KW"]) {
         for kw in kws.split(';').map(clean_inline).filter(|k| !k.is_empty()) {
-            push_unique(&mut p.keywords, kw);
+            push_unique(&mut p.keywords, &kw);
         }
     }
     p.venue = r.first_of(&[&[b"JF"], &[b"JO"], &[b"T2"], &[b"J2"]]).map(clean_inline);
     // Accession numbers are database-specific; only Web of Science ones are unambiguous.
     for an in r.values(&[b"AN"]) {
         if an.len() > 4 && an[..4].eq_ignore_ascii_case("WOS:") {
-            push_unique(&mut p.ids.other, an.to_string());
+            push_unique(&mut p.ids.other, an);
         }
     }
     p
@@ -191,12 +191,7 @@ fn ris_date(s: &str) -> Option<PartialDate> {
     let year: i32 = year.parse().ok()?;
     let mut number = || parts.next().and_then(|x| x.trim().parse::<u8>().ok());
     let (month, day) = (number(), number());
-    let date = match (month, day) {
-        (Some(m), Some(d)) => PartialDate::day(year, m, d).or_else(|| PartialDate::month(year, m)),
-        (Some(m), None) => PartialDate::month(year, m),
-        _ => None,
-    };
-    Some(date.unwrap_or(PartialDate::year(year)))
+    Some(best_date(year, month, day))
 }
 
 /// `Last, First` -> `First Last`; `Last, First, Suffix` -> `First Last Suffix`; anything
@@ -280,7 +275,7 @@ fn wos_paper(r: &Tagged) -> Paper {
     p.venue = r.first(&[b"SO"]).map(clean_inline);
     for list in r.values(&[b"DE", b"ID"]) {
         for kw in list.split(';').map(clean_inline).filter(|k| !k.is_empty()) {
-            push_unique(&mut p.keywords, kw);
+            push_unique(&mut p.keywords, &kw);
         }
     }
     if let Some(ut) = r.first(&[b"UT"]) {
@@ -303,13 +298,7 @@ fn wos_date(py: Option<&str>, pd: Option<&str>) -> Option<PartialDate> {
             month = month_number(token);
         }
     }
-    let year = year?;
-    let date = match (month, day) {
-        (Some(m), Some(d)) => PartialDate::day(year, m, d).or_else(|| PartialDate::month(year, m)),
-        (Some(m), None) => PartialDate::month(year, m),
-        _ => None,
-    };
-    Some(date.unwrap_or(PartialDate::year(year)))
+    Some(best_date(year?, month, day))
 }
 
 #[cfg(test)]
