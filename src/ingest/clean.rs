@@ -8,6 +8,7 @@
 
 use crate::ingest::ids::{arxiv_from_doi, normalize_doi, parse_arxiv};
 use crate::model::{Paper, PartialDate};
+use memchr::{memchr, memchr2, memchr3};
 use sha2::{Digest, Sha256};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -24,6 +25,8 @@ pub const MAX_BRACE_DEPTH: usize = 64;
 pub struct Cleaned {
     pub text: String,
     pub math: Vec<[usize; 2]>,
+    /// Whether cleaning changed more than whitespace (then the source text is worth keeping).
+    pub changed: bool,
 }
 
 /// Clean a short inline field (an author name, a venue, a keyword).
@@ -54,14 +57,15 @@ fn is_clean_inline(s: &str) -> bool {
 
 /// Clean one text field. Never fails: over-deep braces are checked by [`check_text`].
 pub fn clean_text(raw: &str) -> Cleaned {
-    let has_markup = raw.bytes().any(|b| b == b'<' || b == b'&');
-    let has_tex = raw.bytes().any(|b| matches!(b, b'\\' | b'$' | b'{' | b'}' | b'~'));
-    let mut out = Cleaned { text: String::with_capacity(raw.len()), math: Vec::new() };
+    let has_markup = memchr2(b'<', b'&', raw.as_bytes()).is_some();
+    let has_tex = next_tex_special(raw.as_bytes(), 0).is_some();
+    let mut out = Cleaned { text: String::with_capacity(raw.len()), math: Vec::new(), changed: false };
     let mut gap = Gap::default();
     if !has_markup && !has_tex {
         if needs_nfc(raw) {
             let normalized: String = raw.nfc().collect();
             collapse_into(&mut out.text, &normalized, &mut gap);
+            out.changed = true;
         } else {
             collapse_into(&mut out.text, raw, &mut gap);
         }
@@ -69,17 +73,24 @@ pub fn clean_text(raw: &str) -> Cleaned {
     }
     let stripped;
     let src = if has_markup {
-        stripped = strip_markup(raw);
+        let (text, changed) = strip_markup(raw);
+        stripped = text;
+        out.changed |= changed;
         stripped.as_str()
     } else {
         raw
     };
     let mut pieces: Vec<(String, bool)> = Vec::new();
-    tex_to_pieces(src, &mut pieces);
+    out.changed |= tex_to_pieces(src, &mut pieces);
     // Normalise each piece on its own and count code points as we go, so offsets are exact.
     let mut chars = 0usize;
     for (piece, is_math) in pieces {
-        let piece = if needs_nfc(&piece) { piece.nfc().collect() } else { piece };
+        let piece = if needs_nfc(&piece) {
+            out.changed = true;
+            piece.nfc().collect()
+        } else {
+            piece
+        };
         let before = out.text.len();
         let space_before = collapse_into(&mut out.text, &piece, &mut gap);
         let start = chars + space_before as usize;
@@ -89,6 +100,16 @@ pub fn clean_text(raw: &str) -> Cleaned {
         }
     }
     out
+}
+
+/// The index of the next TeX special (`\\ $ { } ~`) at or after `from` (SIMD search).
+fn next_tex_special(b: &[u8], from: usize) -> Option<usize> {
+    let rest = b.get(from..)?;
+    match (memchr3(b'\\', b'$', b'{', rest), memchr2(b'}', b'~', rest)) {
+        (Some(x), Some(y)) => Some(from + x.min(y)),
+        (Some(x), None) | (None, Some(x)) => Some(from + x),
+        (None, None) => None,
+    }
 }
 
 /// Whitespace state carried across the pieces of one field.
@@ -102,6 +123,51 @@ struct Gap {
 /// end), joining "key-\nvalue" hard wraps. Copies runs of text in bulk. Returns whether a
 /// space was written before the first character of `s`.
 fn collapse_into(out: &mut String, s: &str, gap: &mut Gap) -> bool {
+    // Fast path for the common shape, lines of ASCII words with single spaces joined by
+    // newlines (arXiv abstracts): each line is copied whole.
+    let mut first_space = None;
+    let mut rest = s;
+    loop {
+        let (line, next) = match memchr(b'\n', rest.as_bytes()) {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        let inner = line.trim_matches(' ');
+        let simple = inner.is_ascii()
+            && memchr3(b'\t', b'\r', 0x0b, inner.as_bytes()).is_none()
+            && memchr(0x0c, inner.as_bytes()).is_none()
+            && !inner.contains("  ");
+        if simple {
+            if inner.len() < line.len() && line.starts_with(' ') {
+                gap.pending |= !out.is_empty();
+            }
+            let wrote = push_run(out, inner, gap);
+            if !inner.is_empty() {
+                first_space.get_or_insert(wrote);
+            }
+            if inner.len() < line.len() && line.ends_with(' ') {
+                gap.pending |= !out.is_empty();
+            }
+        } else {
+            let wrote = collapse_slow(out, line, gap);
+            if !line.trim().is_empty() {
+                first_space.get_or_insert(wrote);
+            }
+        }
+        match next {
+            Some(n) => {
+                gap.pending |= !out.is_empty();
+                gap.newline = true;
+                rest = n;
+            }
+            None => break,
+        }
+    }
+    first_space.unwrap_or(false)
+}
+
+/// [`collapse_into`] for any text, byte by byte.
+fn collapse_slow(out: &mut String, s: &str, gap: &mut Gap) -> bool {
     let b = s.as_bytes();
     let n = b.len();
     let mut i = 0;
@@ -214,6 +280,9 @@ fn collapse_ws(s: &str) -> String {
 
 /// The deepest brace nesting outside math, for rejecting TeX bombs before cleaning.
 pub fn brace_depth(s: &str) -> usize {
+    if memchr(b'{', s.as_bytes()).is_none() {
+        return 0;
+    }
     let (mut depth, mut max) = (0usize, 0usize);
     let mut escaped = false;
     for b in s.bytes() {
@@ -236,8 +305,9 @@ pub fn brace_depth(s: &str) -> usize {
 
 /// Strip HTML/JATS/MathML-like tags and decode character entities. A `<` that does not
 /// open a well-formed tag (`a < b`) is kept.
-fn strip_markup(s: &str) -> String {
+fn strip_markup(s: &str) -> (String, bool) {
     let mut out = String::with_capacity(s.len());
+    let mut changed = false;
     let mut rest = s;
     while let Some(pos) = rest.find(['<', '&']) {
         out.push_str(&rest[..pos]);
@@ -251,6 +321,7 @@ fn strip_markup(s: &str) -> String {
                     out.push(' ');
                 }
                 rest = &tail[len..];
+                changed = true;
                 continue;
             }
             out.push('<');
@@ -258,13 +329,14 @@ fn strip_markup(s: &str) -> String {
         } else if let Some((c, len)) = entity(tail) {
             out.push(c);
             rest = &tail[len..];
+            changed = true;
         } else {
             out.push('&');
             rest = &tail[1..];
         }
     }
     out.push_str(rest);
-    out
+    (out, changed)
 }
 
 /// Length of a tag at the start of `s` (`<p>`, `</jats:p>`, `<a href="x">`, `<br/>`).
@@ -404,19 +476,21 @@ fn is_font_switch(cmd: &str) -> bool {
 
 /// Split TeX-bearing text into (text, is_math) pieces with text-mode TeX turned to Unicode.
 /// Works on bytes: every TeX special is ASCII, so runs between them are copied whole.
-fn tex_to_pieces(s: &str, pieces: &mut Vec<(String, bool)>) {
+/// Returns whether any TeX outside math was rewritten.
+fn tex_to_pieces(s: &str, pieces: &mut Vec<(String, bool)>) -> bool {
     let b = s.as_bytes();
     let n = b.len();
     let mut text = String::with_capacity(s.len());
+    let mut changed = false;
     let mut i = 0;
     let mut run = 0;
-    while i < n {
-        let c = b[i];
-        if !matches!(c, b'$' | b'\\' | b'{' | b'}' | b'~') {
-            i += 1;
-            continue;
-        }
-        text.push_str(&s[run..i]);
+    while let Some(at) = next_tex_special(b, i) {
+        let start = at;
+        let c = b[start];
+        text.push_str(&s[run..start]);
+        let before = text.len();
+        let pieces_before = pieces.len();
+        i = start;
         i = match c {
             b'$' => {
                 let open = if b.get(i + 1) == Some(&b'$') { 2 } else { 1 };
@@ -462,10 +536,15 @@ fn tex_to_pieces(s: &str, pieces: &mut Vec<(String, bool)>) {
             }
             _ => i + 1,
         };
+        // A math piece was pushed, or the text now differs from the source here.
+        if pieces.len() == pieces_before {
+            changed |= text.get(before..) != s.get(start..i);
+        }
         run = i;
     }
     text.push_str(&s[run.min(n)..]);
     flush(&mut text, pieces);
+    changed
 }
 
 fn flush(text: &mut String, pieces: &mut Vec<(String, bool)>) {
@@ -637,10 +716,12 @@ pub fn finalize(mut p: Paper) -> Result<Paper, String> {
     if title.text.is_empty() && abs.text.is_empty() {
         return Err("record has neither title nor abstract".into());
     }
-    if title.text != p.title {
+    // The source text is kept when cleaning changed more than whitespace (line wraps alone
+    // carry no information and would double the size of every arXiv record).
+    if title.changed {
         p.original.title = Some(std::mem::take(&mut p.title));
     }
-    if abs.text != p.abstract_text {
+    if abs.changed {
         p.original.abstract_text = Some(std::mem::take(&mut p.abstract_text));
     }
     p.title = title.text;
@@ -831,6 +912,16 @@ mod tests {
         assert_eq!(c("if a < b and c > d"), "if a < b and c > d");
         assert_eq!(c("caf&#233; &#x4E2D;"), "café 中");
         assert_eq!(c("& B.~Vieublé. x"), "& B. Vieublé. x");
+    }
+
+    #[test]
+    fn changed_means_more_than_whitespace() {
+        assert!(!clean_text("a\n  b").changed);
+        assert!(!clean_text("cost $O(n)$ and $5 \\foo{x}").changed, "math and unknown commands kept verbatim");
+        assert!(clean_text("K\\\"ahler").changed);
+        assert!(clean_text("a~b").changed);
+        assert!(clean_text("<p>x</p>").changed);
+        assert!(clean_text("Ka\u{308}hler").changed);
     }
 
     #[test]

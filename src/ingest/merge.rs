@@ -13,7 +13,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{Hash, Hasher};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Seek, Write};
 use std::os::unix::fs::FileExt;
 use rayon::prelude::*;
 
@@ -89,12 +89,11 @@ impl Merger {
         g
     }
 
-    /// Add an accepted paper, given with its JSON serialisation (made by the caller, which
-    /// can do it in parallel). Returns true when it merged into an earlier one.
-    pub fn add(&mut self, paper: &Paper, json: &[u8]) -> io::Result<bool> {
-        let keys = id_keys(paper);
+    /// Add an accepted paper by its [`MergeKeys`] and JSON serialisation (both made by the
+    /// caller, which can do it in parallel). Returns true when it merged into an earlier one.
+    pub fn add(&mut self, id: &str, keys: &MergeKeys, json: &[u8]) -> io::Result<bool> {
         let mut roots: Vec<u32> = Vec::new();
-        for k in &keys {
+        for k in &keys.ids {
             if let Some(&g) = self.index.get(k) {
                 let r = self.find(g);
                 if !roots.contains(&r) {
@@ -108,8 +107,10 @@ impl Merger {
                 let g = self.parent.len() as u32;
                 self.parent.push(g);
                 self.first.push(loc);
-                self.group_id.push(paper.id.clone().into_boxed_str());
-                self.check_near_duplicate(paper, g);
+                self.group_id.push(id.into());
+                if let Some(fp) = keys.title {
+                    self.check_near_duplicate(id, fp, g);
+                }
                 g
             }
             Some(&target) => {
@@ -125,25 +126,20 @@ impl Merger {
                 target
             }
         };
-        for k in keys {
+        for &k in &keys.ids {
             self.index.entry(k).or_insert(group);
         }
         Ok(!roots.is_empty())
     }
 
-    fn check_near_duplicate(&mut self, paper: &Paper, group: u32) {
-        let norm = normalize_title(&paper.title);
-        if norm.len() < 16 || norm.split(' ').count() < 3 {
-            return;
-        }
-        let fp = hash_key("title", &norm);
+    fn check_near_duplicate(&mut self, id: &str, fp: u64, group: u32) {
         match self.fingerprints.get(&fp) {
             Some(&other) => {
                 let other = self.find(other);
                 if other != group {
                     self.near_duplicate_count += 1;
                     if self.near_duplicates.len() < MAX_NEAR_DUPLICATES {
-                        self.near_duplicates.push(NearDuplicate { first: self.group_id[other as usize].to_string(), second: paper.id.clone() });
+                        self.near_duplicates.push(NearDuplicate { first: self.group_id[other as usize].to_string(), second: id.to_string() });
                     }
                 }
             }
@@ -165,9 +161,20 @@ impl Merger {
     pub fn finish(mut self, sink: &mut dyn FnMut(Paper) -> io::Result<()>) -> io::Result<()> {
         self.spill.flush()?;
         let file = self.spill.get_ref().try_clone()?;
-        let read = |loc: SpillLoc| -> io::Result<Vec<u8>> {
+        // First members come in file order: read them with one forward pass; later members
+        // of merged papers are read where they are.
+        let mut seq = io::BufReader::with_capacity(1 << 20, file.try_clone()?);
+        seq.rewind()?;
+        let mut pos = 0u64;
+        let mut read = |loc: SpillLoc| -> io::Result<Vec<u8>> {
             let mut buf = vec![0u8; loc.1 as usize];
-            file.read_exact_at(&mut buf, loc.0)?;
+            if loc.0 >= pos {
+                seq.seek_relative((loc.0 - pos) as i64)?;
+                seq.read_exact(&mut buf)?;
+                pos = loc.0 + loc.1 as u64;
+            } else {
+                file.read_exact_at(&mut buf, loc.0)?;
+            }
             Ok(buf)
         };
         const BATCH: usize = 4096;
@@ -214,6 +221,21 @@ fn hash_key(kind: &str, value: &str) -> u64 {
     kind.hash(&mut h);
     value.hash(&mut h);
     h.finish()
+}
+
+/// What the merger needs of a paper: hashes of its ids, and of its normalised title for
+/// near-duplicate reports (none for short titles, which collide by chance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeKeys {
+    pub ids: Vec<u64>,
+    pub title: Option<u64>,
+}
+
+/// Compute a paper's [`MergeKeys`]. Pure: callers run it in parallel.
+pub fn merge_keys(p: &Paper) -> MergeKeys {
+    let norm = normalize_title(&p.title);
+    let title = (norm.len() >= 16 && norm.split(' ').count() >= 3).then(|| hash_key("title", &norm));
+    MergeKeys { ids: id_keys(p), title }
 }
 
 /// The dedup keys of a paper: its id and every typed id.
@@ -381,7 +403,7 @@ mod tests {
     fn run(papers: Vec<Paper>) -> (Vec<Paper>, Merger) {
         let mut m = Merger::new().unwrap();
         for p in &papers {
-            m.add(p, &serde_json::to_vec(p).unwrap()).unwrap();
+            m.add(&p.id, &merge_keys(p), &serde_json::to_vec(p).unwrap()).unwrap();
         }
         let mut out = Vec::new();
         let merged = m.merged;

@@ -9,7 +9,7 @@
 use crate::ingest::clean::finalize;
 use crate::ingest::format::{InputFormat, Layout};
 use crate::ingest::formats;
-use crate::ingest::merge::{Merger, NearDuplicate};
+use crate::ingest::merge::{merge_keys, MergeKeys, Merger, NearDuplicate};
 use crate::ingest::source::{expand_inputs, open, peek, InputFile};
 use crate::ingest::{IngestError, Loc, ParseCtx, Record};
 use crate::model::{Paper, PartialDate, Provenance};
@@ -94,16 +94,23 @@ pub struct ReadSummary {
     pub index_bytes: u64,
 }
 
-/// One unit of work sent from the producer.
-enum Item {
-    Line { loc: Loc, bytes: Vec<u8> },
+/// One unit of work: a line of a line format (borrowed from its batch's buffer), or a record
+/// a document parser produced.
+enum Item<'a> {
+    Line { loc: Loc, bytes: &'a [u8] },
     Rec(Record),
+}
+
+/// What the producer sends: lines share one buffer (one allocation per batch, not per line).
+enum Items {
+    Lines { buf: Vec<u8>, lines: Vec<(u64, std::ops::Range<usize>)> },
+    Records(Vec<Record>),
 }
 
 struct Batch {
     file: usize,
     format: InputFormat,
-    items: Vec<Item>,
+    items: Items,
 }
 
 enum Msg {
@@ -111,9 +118,15 @@ enum Msg {
     FileFailed { file: usize, reason: String },
 }
 
+/// A paper's merge keys and serialisation, made on the worker threads.
+struct Spill {
+    keys: MergeKeys,
+    json: Vec<u8>,
+}
+
 enum Outcome {
-    /// A cleaned paper with its provenance, and its spill bytes when merging.
-    Paper(Box<Paper>, Option<Vec<u8>>),
+    /// A cleaned paper with its provenance, and what the merger needs when merging.
+    Paper(Box<Paper>, Option<Spill>),
     Bad(Loc, String),
     Deleted,
     Nothing,
@@ -137,19 +150,24 @@ pub fn read_inputs(
     let mut merger = if cfg.merge { Some(Merger::new().map_err(|source| IngestError::Io { path: "temporary spill file".into(), source })?) } else { None };
     let sink_err = |source: io::Error| IngestError::Io { path: "output".into(), source };
 
-    // producer (read, split, parse documents) -> worker (parse lines, clean; in parallel)
-    // -> this thread (count, report, merge or sink), with bounded queues between them.
+    // producers (open, decompress, split, parse documents; one file each, several files at
+    // once) -> worker (parse lines, clean; in parallel) -> this thread (count, report, merge
+    // or sink). Every queue is bounded; files are consumed in input order.
+    let (order_tx, order_rx) = std::sync::mpsc::channel::<Receiver<Msg>>();
+    let next_file = std::sync::Mutex::new((0usize, Some(order_tx)));
     std::thread::scope(|scope| -> Result<(), IngestError> {
-        let (tx, rx) = sync_channel::<Msg>(4);
         let (done_tx, done_rx) = sync_channel::<Done>(4);
-        let producer_files = files.clone();
-        let producer_cfg = cfg.clone();
-        scope.spawn(move || produce(&producer_files, &producer_cfg, tx));
+        let producers = rayon::current_num_threads().clamp(1, files.len().max(1));
+        for _ in 0..producers {
+            let (files, next_file) = (&files, &next_file);
+            scope.spawn(move || produce(files, cfg, next_file));
+        }
+        let rx = order_rx.into_iter().flatten();
         let ctxs: Vec<ParseCtx> = files.iter().map(|f| ParseCtx { file: f.name.clone(), listing_date: cfg.listing_date }).collect();
         let merge = cfg.merge;
         scope.spawn(move || work(rx, &ctxs, merge, done_tx));
         consume(done_rx, &files, cfg, &mut summary, observer, &mut |paper, bytes| match (merger.as_mut(), bytes) {
-            (Some(m), Some(bytes)) => m.add(&paper, &bytes).map(|_| ()),
+            (Some(m), Some(spill)) => m.add(&paper.id, &spill.keys, &spill.json).map(|_| ()),
             _ => sink(paper),
         })
     })?;
@@ -179,14 +197,20 @@ enum Done {
     FileFailed { file: usize, reason: String },
 }
 
-fn work(rx: Receiver<Msg>, ctxs: &[ParseCtx], merge: bool, tx: SyncSender<Done>) {
+fn work(rx: impl Iterator<Item = Msg>, ctxs: &[ParseCtx], merge: bool, tx: SyncSender<Done>) {
     for msg in rx {
         let done = match msg {
             Msg::FileFailed { file, reason } => Done::FileFailed { file, reason },
             Msg::Batch(batch) => {
                 let ctx = &ctxs[batch.file];
                 let format = batch.format;
-                let outcomes = batch.items.into_par_iter().map(|item| process(item, format, ctx, merge)).collect();
+                let outcomes = match batch.items {
+                    Items::Lines { buf, lines } => lines
+                        .into_par_iter()
+                        .map(|(no, range)| process(Item::Line { loc: Loc::Line(no), bytes: &buf[range] }, format, ctx, merge))
+                        .collect(),
+                    Items::Records(records) => records.into_par_iter().map(|r| process(Item::Rec(r), format, ctx, merge)).collect(),
+                };
                 Done::Batch { file: batch.file, format, outcomes }
             }
         };
@@ -202,7 +226,7 @@ fn consume(
     cfg: &ReadConfig,
     summary: &mut ReadSummary,
     observer: &mut dyn ReadObserver,
-    accept: &mut dyn FnMut(Paper, Option<Vec<u8>>) -> io::Result<()>,
+    accept: &mut dyn FnMut(Paper, Option<Spill>) -> io::Result<()>,
 ) -> Result<(), IngestError> {
     for done in rx {
         let (file, format, outcomes) = match done {
@@ -275,7 +299,7 @@ fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool) -> Outc
             if bytes.len() > MAX_LINE_BYTES {
                 return Outcome::Bad(loc, format!("line is {} bytes, over the {MAX_LINE_BYTES}-byte limit", bytes.len()));
             }
-            let Ok(line) = std::str::from_utf8(&bytes) else {
+            let Ok(line) = std::str::from_utf8(bytes) else {
                 return Outcome::Bad(loc, "invalid UTF-8".into());
             };
             let parsed = match format {
@@ -297,7 +321,7 @@ fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool) -> Outc
             p.sources.push(Provenance { format: format.name().into(), file: ctx.file.clone(), record: loc.to_string(), version, contributed: Vec::new() });
             let bytes = if merge {
                 match serde_json::to_vec(&p) {
-                    Ok(b) => Some(b),
+                    Ok(json) => Some(Spill { keys: merge_keys(&p), json }),
                     Err(e) => return Outcome::Bad(loc, format!("cannot serialise: {e}")),
                 }
             } else {
@@ -309,9 +333,26 @@ fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool) -> Outc
     }
 }
 
-fn produce(files: &[InputFile], cfg: &ReadConfig, tx: SyncSender<Msg>) {
-    for (idx, file) in files.iter().enumerate() {
-        if let Err(reason) = produce_file(idx, file, cfg, &tx) {
+/// A producer thread: takes the next file, announces its queue to the worker in file order
+/// (under the lock, so queues arrive in order whichever thread reads which file), and fills
+/// it. Bounded queues keep at most a few batches of each file in flight.
+fn produce(files: &[InputFile], cfg: &ReadConfig, next: &std::sync::Mutex<(usize, Option<std::sync::mpsc::Sender<Receiver<Msg>>>)>) {
+    loop {
+        let (idx, tx) = {
+            let Ok(mut guard) = next.lock() else { return };
+            let idx = guard.0;
+            if idx >= files.len() {
+                guard.1 = None; // no more files: let the worker's iteration end
+                return;
+            }
+            guard.0 += 1;
+            let (tx, rx) = sync_channel::<Msg>(4);
+            if guard.1.as_ref().is_none_or(|order| order.send(rx).is_err()) {
+                return;
+            }
+            (idx, tx)
+        };
+        if let Err(reason) = produce_file(idx, &files[idx], cfg, &tx) {
             if tx.send(Msg::FileFailed { file: idx, reason }).is_err() {
                 return;
             }
@@ -338,35 +379,40 @@ fn produce_file(idx: usize, file: &InputFile, cfg: &ReadConfig, tx: &SyncSender<
     let reader = open(file).map_err(|e| format!("cannot open: {e}"))?;
     let (head, mut reader) = peek(reader, 16 * 1024).map_err(|e| format!("cannot read: {e}"))?;
     let format = detect(file, cfg.format, &head)?;
-    let send = |items: Vec<Item>| -> Result<(), String> {
+    let send = |items: Items| -> Result<(), String> {
         tx.send(Msg::Batch(Batch { file: idx, format, items })).map_err(|_| "reader stopped".to_string())
     };
     let ctx = ParseCtx { file: file.name.clone(), listing_date: cfg.listing_date };
     if format.layout() == Layout::Lines {
-        let mut items = Vec::with_capacity(LINE_BATCH);
+        let mut buf = Vec::with_capacity(LINE_BATCH * 2048);
+        let mut lines = Vec::with_capacity(LINE_BATCH);
         let mut line_no = 0u64;
         loop {
-            let mut buf = Vec::new();
+            let start = buf.len();
             let n = reader.read_until(b'\n', &mut buf).map_err(|e| format!("read error after line {line_no}: {e}"))?;
             if n == 0 {
                 break;
             }
             line_no += 1;
-            if line_no == 1 && buf.starts_with(b"\xef\xbb\xbf") {
-                buf.drain(..3);
+            let mut from = start;
+            if line_no == 1 && buf[start..].starts_with(b"\xef\xbb\xbf") {
+                from += 3;
             }
-            while matches!(buf.last(), Some(b'\n' | b'\r')) {
-                buf.pop();
+            let mut end = buf.len();
+            while end > from && matches!(buf[end - 1], b'\n' | b'\r') {
+                end -= 1;
             }
-            if buf.iter().all(u8::is_ascii_whitespace) {
+            if buf[from..end].iter().all(u8::is_ascii_whitespace) {
+                buf.truncate(start);
                 continue;
             }
-            items.push(Item::Line { loc: Loc::Line(line_no), bytes: buf });
-            if items.len() == LINE_BATCH {
-                send(std::mem::replace(&mut items, Vec::with_capacity(LINE_BATCH)))?;
+            lines.push((line_no, from..end));
+            if lines.len() == LINE_BATCH {
+                let full = std::mem::replace(&mut buf, Vec::with_capacity(LINE_BATCH * 2048));
+                send(Items::Lines { buf: full, lines: std::mem::replace(&mut lines, Vec::with_capacity(LINE_BATCH)) })?;
             }
         }
-        return send(items);
+        return send(Items::Lines { buf, lines });
     }
     let mut items = Vec::with_capacity(RECORD_BATCH);
     let mut send_failed = false;
@@ -374,8 +420,8 @@ fn produce_file(idx: usize, file: &InputFile, cfg: &ReadConfig, tx: &SyncSender<
         if send_failed {
             return;
         }
-        items.push(Item::Rec(r));
-        if items.len() == RECORD_BATCH && send(std::mem::replace(&mut items, Vec::with_capacity(RECORD_BATCH))).is_err() {
+        items.push(r);
+        if items.len() == RECORD_BATCH && send(Items::Records(std::mem::replace(&mut items, Vec::with_capacity(RECORD_BATCH)))).is_err() {
             send_failed = true;
         }
     };
@@ -393,7 +439,7 @@ fn produce_file(idx: usize, file: &InputFile, cfg: &ReadConfig, tx: &SyncSender<
         InputFormat::AclXml => formats::acl_xml::parse(r, &ctx, &mut emit),
         InputFormat::Canonical | InputFormat::Kaggle | InputFormat::Crawler | InputFormat::Auto => unreachable!("line formats are split above"),
     };
-    send(items)?;
+    send(Items::Records(items))?;
     result
 }
 
