@@ -1,7 +1,10 @@
 //! topicgraph: research papers in, a knowledge graph of research topics out.
 //!
 //! Stages, each a module whose doc names its entry point; data flows one way:
-//! [`ingest`] (sources -> canonical [`model::Paper`]s).
+//! [`ingest`] (sources -> canonical [`model::Paper`]s) -> [`link`] (papers -> concepts, with
+//! evidence, against an [`ontology`]; [`text`] is the tokenizer both share).
 
 pub mod ingest;
 pub mod model;
+pub mod ontology;
+pub mod text;

@@ -1,0 +1,264 @@
+//! The domain tokenizer and the normalised forms that matching works on. Shared by the
+//! ontology (to key labels) and the linker (to key text), so both sides agree.
+//!
+//! Entry points: [`tokenize`] (atoms such as `GPT-4o`, `Llama-3.1-8B`, `KV-cache`,
+//! `HumanEval+`, with code-point offsets), [`words`] (atoms split at hyphens, each with its
+//! lowercase stem) and [`label_key`] (the separator-free key of a label, so `key-value
+//! cache`, `key value caches` and `KV cache`'s long form meet).
+
+/// A token of the cleaned text, with half-open code-point offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Characters that may join two parts of one atom (`GPT-4o`, `3.1`, `snake_case`).
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '.' | '_' | '\'' | '’')
+}
+
+/// Split text into atoms: maximal runs of letters and digits, joined by `-`, `_` or `.`
+/// when both neighbours are alphanumeric (and for `.`, when a digit follows: `3.1`,
+/// `v1.5`, not a sentence end), with trailing `+` kept (`HumanEval+`, `C++`, `MiniWob++`).
+/// Apostrophes join only inside words (`model's` is split before `'s`).
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i + 1;
+        loop {
+            while j < chars.len() && chars[j].is_alphanumeric() {
+                j += 1;
+            }
+            if j + 1 < chars.len() && is_joiner(chars[j]) && chars[j + 1].is_alphanumeric() {
+                let c = chars[j];
+                let ok = match c {
+                    '.' => chars[j + 1].is_ascii_digit(),
+                    '\'' | '’' => !(chars[j + 1] == 's' && !chars.get(j + 2).is_some_and(|c| c.is_alphanumeric())),
+                    _ => true,
+                };
+                if ok {
+                    j += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        while j < chars.len() && chars[j] == '+' {
+            j += 1;
+        }
+        out.push(Token { text: chars[start..j].iter().collect(), start, end: j });
+        i = j;
+    }
+    out
+}
+
+/// A word: part of an atom between hyphens/underscores, with its forms for matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// As written.
+    pub text: String,
+    /// Lowercase, singular (the case-insensitive matching form).
+    pub stem: String,
+    pub start: usize,
+    pub end: usize,
+    /// Index of the atom this word belongs to.
+    pub atom: usize,
+}
+
+/// Split atoms into words at `-`, `_` and `/`, with their stems.
+pub fn words(tokens: &[Token]) -> Vec<Word> {
+    let mut out = Vec::with_capacity(tokens.len() + tokens.len() / 4);
+    for (ti, t) in tokens.iter().enumerate() {
+        let mut offset = t.start;
+        for part in t.text.split(['-', '_']) {
+            let len = part.chars().count();
+            if !part.is_empty() {
+                out.push(Word { text: part.to_string(), stem: stem(part), start: offset, end: offset + len, atom: ti });
+            }
+            offset += len + 1;
+        }
+    }
+    out
+}
+
+/// Lowercase and singular: `caches` -> `cache`, `studies` -> `study`, `LLMs` -> `llm`,
+/// `Transformers` -> `transformer`; words that only look plural keep their `s` (`loss`,
+/// `corpus`, `analysis`, `bias`, `ss`). Apostrophes are dropped.
+pub fn stem(word: &str) -> String {
+    let mut w: String = word.chars().filter(|c| *c != '\'' && *c != '’').flat_map(char::to_lowercase).collect();
+    // Acronym plurals: "LLMs", "MoEs", "GPUs" (uppercase letters then a lowercase s).
+    let acronym_plural = word.len() >= 3 && word.ends_with('s') && word[..word.len() - 1].chars().filter(|c| c.is_uppercase()).count() >= 2;
+    if acronym_plural {
+        w.pop();
+        return w;
+    }
+    let n = w.chars().count();
+    if n < 4 || !w.is_ascii() {
+        return w;
+    }
+    if let Some(base) = w.strip_suffix("ies") {
+        if n > 4 {
+            return format!("{base}y");
+        }
+    }
+    let keeps_s = ["ss", "us", "is", "ys", "ous", "ics"].iter().any(|s| w.ends_with(s)) || w.ends_with("ias") || (w.ends_with("as") && n <= 5);
+    if w.ends_with('s') && !keeps_s {
+        w.pop();
+    }
+    // "caches"/"cache" and "patches"/"patch" must meet: a final "e" after ch, sh, x, z or
+    // ss is dropped from both forms.
+    if ["che", "she", "xe", "ze", "sse"].iter().any(|s| w.ends_with(s)) {
+        w.pop();
+    }
+    w
+}
+
+/// The matching key of a label: its words' stems concatenated without separators, so that
+/// hyphen, space and no-space variants and plurals all give the same key
+/// (`key-value caches`, `key value cache` -> `keyvaluecache`). Characters other than
+/// letters, digits and `+` are dropped.
+pub fn label_key(label: &str) -> String {
+    words(&tokenize(label)).iter().map(|w| w.stem.as_str()).collect::<Vec<_>>().concat()
+}
+
+/// Whether a label is written like an acronym (`MoE`, `RLHF`, `KV`, `GPT-4`, `LLMs`): one
+/// atom with at least two capitals and more capitals than lowercase letters, or mixed case
+/// inside a short word. Acronyms are matched case-sensitively.
+pub fn looks_like_acronym(label: &str) -> bool {
+    let label = label.trim();
+    if label.contains(' ') || label.chars().count() > 10 {
+        return false;
+    }
+    let upper = label.chars().filter(|c| c.is_uppercase()).count();
+    let lower = label.chars().filter(|c| c.is_lowercase()).count();
+    upper >= 2 && (upper > lower || (upper >= 2 && label.chars().next().is_some_and(char::is_uppercase) && label.chars().count() <= 5))
+}
+
+/// The case-sensitive matching form of an acronym: as written, without a plural `s`
+/// (`LLMs` -> `LLM`), hyphens dropped.
+pub fn acronym_key(word: &str) -> String {
+    let w: String = word.chars().filter(|c| *c != '-').collect();
+    let upper = w.chars().filter(|c| c.is_uppercase()).count();
+    match w.strip_suffix('s') {
+        Some(base) if upper >= 2 && base.chars().last().is_some_and(char::is_uppercase) => base.to_string(),
+        _ => w,
+    }
+}
+
+/// A stable slug for a label: lowercase ASCII letters and digits joined by hyphens.
+pub fn slugify(label: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    for c in label.nfkd() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c == '+' {
+            out.push_str("-plus");
+        } else if !out.is_empty() && !out.ends_with('-') && !unicode_normalization::char::is_combining_mark(c) {
+            out.push('-');
+        }
+    }
+    let slug = out.trim_matches('-').replace("--", "-");
+    if slug.is_empty() {
+        "concept".to_string()
+    } else {
+        slug
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn atoms(s: &str) -> Vec<String> {
+        tokenize(s).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn domain_atoms_stay_whole() {
+        assert_eq!(
+            atoms("GPT-4o and Llama-3.1-8B use a KV-cache in FP8 on H100s; MoE, o1, SWE-bench, HumanEval+ and C++."),
+            vec!["GPT-4o", "and", "Llama-3.1-8B", "use", "a", "KV-cache", "in", "FP8", "on", "H100s", "MoE", "o1", "SWE-bench", "HumanEval+", "and", "C++"]
+        );
+        assert_eq!(atoms("v1.5 ends. Next"), vec!["v1.5", "ends", "Next"]);
+        assert_eq!(atoms("the model's cache"), vec!["the", "model", "s", "cache"]);
+        assert_eq!(atoms("MiniWob++ (ours)"), vec!["MiniWob++", "ours"]);
+    }
+
+    #[test]
+    fn offsets_are_code_points() {
+        let t = tokenize("Kähler KV-cache");
+        assert_eq!((t[1].start, t[1].end), (7, 15));
+        let w = words(&t);
+        assert_eq!(w.iter().map(|w| (w.text.as_str(), w.start, w.end)).collect::<Vec<_>>(), vec![("Kähler", 0, 6), ("KV", 7, 9), ("cache", 10, 15)]);
+    }
+
+    #[test]
+    fn stems() {
+        for (w, s) in [
+            ("caches", "cach"),
+            ("cache", "cach"),
+            ("studies", "study"),
+            ("LLMs", "llm"),
+            ("MoEs", "moe"),
+            ("Transformers", "transformer"),
+            ("loss", "loss"),
+            ("corpus", "corpus"),
+            ("analysis", "analysis"),
+            ("bias", "bias"),
+            ("experts", "expert"),
+            ("indexes", "index"),
+            ("patches", "patch"),
+            ("patch", "patch"),
+            ("classes", "class"),
+            ("class", "class"),
+            ("dynamics", "dynamics"),
+            ("gas", "gas"),
+            ("embeddings", "embedding"),
+        ] {
+            assert_eq!(stem(w), s, "{w}");
+        }
+    }
+
+    #[test]
+    fn label_keys_fold_variants() {
+        let k = label_key("key-value cache");
+        assert_eq!(k, "keyvaluecach");
+        assert_eq!(label_key("Key Value Caches"), k);
+        assert_eq!(label_key("key value-cache"), k);
+        assert_eq!(label_key("pre-training"), label_key("pretraining"));
+        assert_eq!(label_key("Mixture-of-Experts"), label_key("mixture of experts"));
+        assert_eq!(label_key("HumanEval+"), "humaneval+");
+        assert_ne!(label_key("HumanEval+"), label_key("HumanEval"));
+    }
+
+    #[test]
+    fn acronyms() {
+        for a in ["MoE", "RLHF", "KV", "LLMs", "GQA", "LoRA", "DPO"] {
+            assert!(looks_like_acronym(a), "{a}");
+        }
+        for a in ["transformer", "Mamba", "key value", "Adam", "BERTology is long"] {
+            assert!(!looks_like_acronym(a), "{a}");
+        }
+        assert_eq!(acronym_key("LLMs"), "LLM");
+        assert_eq!(acronym_key("MoEs"), "MoE");
+        assert_eq!(acronym_key("MoE"), "MoE");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("KV cache"), "kv-cache");
+        assert_eq!(slugify("HumanEval+"), "humaneval-plus");
+        assert_eq!(slugify("Gödel's  theorem!"), "godel-s-theorem");
+        assert_eq!(slugify("***"), "concept");
+    }
+}
