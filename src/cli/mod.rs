@@ -6,8 +6,11 @@
 //! 3 records were rejected and `--fail-on-reject` was given.
 
 mod bench;
+mod eval;
+mod ontology;
 mod papers;
 mod progress;
+mod tag;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -36,7 +39,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Read papers from any supported source; write canonical JSON Lines.
     Papers(papers::PapersArgs),
+    /// Link papers to ontology concepts, with evidence.
+    Tag(tag::TagArgs),
+    /// Show how one paper was tagged: marked text, evidence, rejected candidates.
+    Explain(tag::ExplainArgs),
+    /// Precision, recall and F1 against a gold standard.
+    Eval(eval::EvalArgs),
+    /// Validate or summarise an ontology.
+    Ontology(ontology::OntologyArgs),
+    /// Speed benchmarks.
     Bench(bench::BenchArgs),
 }
 
@@ -44,6 +57,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Papers(args) => papers::run(args),
+        Command::Tag(args) => tag::run(args),
+        Command::Explain(args) => tag::explain(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Ontology(args) => ontology::run(args),
         Command::Bench(args) => bench::run(args),
     };
     match result {

@@ -1,0 +1,101 @@
+//! `topicgraph eval`: precision, recall and F1 against a gold standard.
+
+use crate::cli::tag::LinkArgs;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::Write;
+use topicgraph::eval::{evaluate, ConceptTable, Counts, Labels};
+use topicgraph::ingest::read::Quiet;
+use topicgraph::ingest::{read_inputs, InputFormat, ReadConfig};
+
+/// Score tags against a gold standard (micro-averaged, as shared/eval/ANNOTATION.md defines).
+#[derive(Args)]
+#[command(after_help = "Examples:\n  \
+    topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv tags.jsonl\n  \
+    topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv --input ../shared/seed/seed-papers.jsonl")]
+pub struct EvalArgs {
+    /// Gold JSON Lines: {"id", "concepts": [...], "entities": [{"text", "type"}]}.
+    #[arg(long, value_name = "GOLD.jsonl")]
+    pub gold: String,
+    /// The scored concept set and its broader links (core-concepts.tsv); without it every
+    /// predicted concept is scored and the hierarchical score equals the flat one.
+    #[arg(long, value_name = "TSV")]
+    pub concepts_tsv: Option<String>,
+    /// Predictions as `topicgraph tag` writes them.
+    #[arg(value_name = "PRED.jsonl", conflicts_with = "input")]
+    pub pred: Option<String>,
+    /// Tag these papers on the fly instead of reading predictions.
+    #[arg(long, num_args = 1.., value_name = "PAPERS")]
+    pub input: Vec<String>,
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How many false positives and negatives to list (all with --show 0).
+    #[arg(long, default_value_t = 30)]
+    pub show: usize,
+}
+
+fn read_jsonl(path: &str) -> Result<Vec<serde_json::Value>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{path}: line {}: invalid JSON", i + 1)))
+        .collect()
+}
+
+pub fn run(args: EvalArgs) -> Result<u8> {
+    let gold: Vec<(String, Labels)> = read_jsonl(&args.gold)?
+        .iter()
+        .map(|v| Ok((v.get("id").and_then(|x| x.as_str()).context("gold record without id")?.to_string(), Labels::from_json(v))))
+        .collect::<Result<_>>()?;
+    let table = match &args.concepts_tsv {
+        Some(p) => Some(ConceptTable::from_tsv(&std::fs::read_to_string(p).with_context(|| format!("reading {p}"))?).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let pred: HashMap<String, Labels> = if let Some(p) = &args.pred {
+        read_jsonl(p)?.iter().filter_map(|v| Some((v.get("id")?.as_str()?.to_string(), Labels::from_json(v)))).collect()
+    } else if !args.input.is_empty() {
+        let linker = args.link.linker()?;
+        let mut papers = Vec::new();
+        let cfg = ReadConfig { merge: false, format: InputFormat::Auto, ..Default::default() };
+        read_inputs(&args.input, &cfg, &mut Quiet, &mut |p| {
+            papers.push(p);
+            Ok(())
+        })?;
+        papers.par_iter().map(|p| (p.id.clone(), Labels::from_json(&serde_json::to_value(linker.tag(p)).expect("tags serialise")))).collect()
+    } else {
+        bail!("give predictions (PRED.jsonl) or --input PAPERS to tag on the fly");
+    };
+    let r = evaluate(&gold, &pred, table.as_ref());
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &r)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    let line = |name: &str, c: &Counts| format!("{name:<24} P {:.3}  R {:.3}  F1 {:.3}   (tp {}, fp {}, fn {})", c.precision(), c.recall(), c.f1(), c.tp, c.fp, c.fn_);
+    writeln!(out, "{} papers scored", r.papers)?;
+    writeln!(out, "{}", line("concepts", &r.concepts))?;
+    writeln!(out, "{}", line("concepts (hierarchical)", &r.concepts_hierarchical))?;
+    writeln!(out, "{}", line("entities", &r.entities))?;
+    writeln!(out, "{}", line("entities (typed)", &r.entities_typed))?;
+    writeln!(out, "\nper concept:")?;
+    let mut per: Vec<(&String, &Counts)> = r.per_concept.iter().collect();
+    per.sort_by(|a, b| (b.1.tp + b.1.fn_).cmp(&(a.1.tp + a.1.fn_)).then(a.0.cmp(b.0)));
+    for (c, k) in per {
+        writeln!(out, "  {}", line(c, k))?;
+    }
+    let limit = if args.show == 0 { usize::MAX } else { args.show };
+    for (title, list) in [("false positives", &r.false_positives), ("false negatives", &r.false_negatives)] {
+        writeln!(out, "\n{title} ({}):", list.len())?;
+        for (p, c) in list.iter().take(limit) {
+            writeln!(out, "  {p}\t{c}")?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,199 @@
+//! `topicgraph tag` and `topicgraph explain`: link papers to concepts.
+
+use crate::cli::papers::{with_output, InputArgs};
+use crate::cli::progress::StderrObserver;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use rayon::prelude::*;
+use std::io::Write;
+use topicgraph::ingest::read_inputs;
+use topicgraph::link::{BroaderMode, Decision, LinkConfig, Linker};
+use topicgraph::model::Paper;
+use topicgraph::ontology::{Ontology, OntologySpec};
+
+/// Which ontology and how to link (shared by every command that tags).
+#[derive(Args, Clone)]
+pub struct LinkArgs {
+    /// Ontology source: `bundled`, a Turtle SKOS file, a CSV (label column) or a .txt label
+    /// list. Repeatable; later files extend earlier ones; giving any replaces the bundled
+    /// ontology unless `bundled` is also given.
+    #[arg(long = "ontology", value_name = "FILE|bundled")]
+    pub ontologies: Vec<OntologySpec>,
+    /// Tag a concept when its score reaches this (0..1).
+    #[arg(long, default_value_t = LinkConfig::default().min_score, value_name = "X")]
+    pub min_score: f64,
+    /// Also emit broader concepts of each tag: none, parent or all (the nearest core concept
+    /// is always added, with rule core-rollup).
+    #[arg(long, default_value = "none", value_name = "MODE")]
+    pub broader: BroaderMode,
+}
+
+impl LinkArgs {
+    pub fn linker(&self) -> Result<Linker> {
+        if !(0.0..=1.0).contains(&self.min_score) {
+            bail!("--min-score must be between 0 and 1, got {}", self.min_score);
+        }
+        let ontology = Ontology::load(&self.ontologies).context("loading the ontology")?;
+        let config = LinkConfig { min_score: self.min_score, broader: self.broader, ..Default::default() };
+        Ok(Linker::new(ontology, config))
+    }
+}
+
+/// Tag papers with ontology concepts: one JSON object per input record, in input order.
+#[derive(Args)]
+#[command(after_help = "Examples:\n  \
+    topicgraph tag examples/ > tags.jsonl\n  \
+    topicgraph tag papers.jsonl --ontology bundled --ontology mine.ttl --min-score 0.6\n  \
+    cat part-00001.jsonl | topicgraph tag - --format canonical   # a stream filter, e.g. under Spark's RDD.pipe\n\n\
+    Output per paper: {\"id\", \"title\", \"concepts\": [{\"id\", \"label\", \"score\", \"core\", \"evidence\": [{\"field\",\n\
+    \"start\", \"end\", \"text\", \"rule\", \"label\", \"matcher\", \"weight\"}]}], \"entities\", \"keywords\", \"ontology\"}.\n\
+    Offsets are half-open code-point offsets into the cleaned text. Records are not merged.")]
+pub struct TagArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// Where to write the JSON Lines (`-` is stdout).
+    #[arg(long, short, default_value = "-", value_name = "FILE")]
+    pub out: String,
+}
+
+const BATCH: usize = 2048;
+
+pub fn run(mut args: TagArgs) -> Result<u8> {
+    let linker = args.link.linker()?;
+    args.input.no_merge = true; // tag is a pure function of each record
+    let cfg = args.input.read_config();
+    let mut observer = StderrObserver::new(args.input.quiet);
+    let summary = with_output(&args.out, |w| {
+        let mut batch: Vec<Paper> = Vec::with_capacity(BATCH);
+        let flush = |batch: &mut Vec<Paper>, w: &mut dyn Write| -> std::io::Result<()> {
+            let lines: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|p| {
+                    let mut line = serde_json::to_vec(&linker.tag(p)).expect("tags serialise");
+                    line.push(b'\n');
+                    line
+                })
+                .collect();
+            batch.clear();
+            lines.iter().try_for_each(|l| w.write_all(l))
+        };
+        let s = read_inputs(&args.input.inputs, &cfg, &mut observer, &mut |paper| {
+            batch.push(paper);
+            if batch.len() == BATCH {
+                flush(&mut batch, w)?;
+            }
+            Ok(())
+        })?;
+        flush(&mut batch, w)?;
+        Ok(s)
+    })?;
+    observer.finish();
+    if !args.input.quiet {
+        crate::cli::papers::print_summary("tag", &summary, &observer);
+    }
+    Ok(args.input.exit_code(&summary))
+}
+
+/// Show, for one paper, its text with the matches marked, every tag with its evidence, and
+/// the candidates that were not tagged, with the reason.
+#[derive(Args)]
+#[command(after_help = "Example:\n  topicgraph explain seed-042 ../shared/seed/seed-papers.jsonl")]
+pub struct ExplainArgs {
+    /// The paper id, as `papers` gives it.
+    pub paper_id: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub link: LinkArgs,
+}
+
+pub fn explain(mut args: ExplainArgs) -> Result<u8> {
+    let linker = args.link.linker()?;
+    args.input.quiet = true;
+    let cfg = args.input.read_config();
+    let mut found: Option<Paper> = None;
+    read_inputs(&args.input.inputs, &cfg, &mut StderrObserver::new(true), &mut |p| {
+        if found.is_none() && (p.id == args.paper_id || p.ids.other.contains(&args.paper_id) || p.ids.arxiv.as_deref() == Some(args.paper_id.as_str())) {
+            found = Some(p);
+        }
+        Ok(())
+    })?;
+    let Some(paper) = found else { bail!("no paper with id {:?} in {}", args.paper_id, args.input.inputs.join(" ")) };
+    let (tags, candidates) = linker.link(&paper);
+    let o = linker.ontology();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}  ({})", paper.id, o.version())?;
+    for (field, text) in [("title", &paper.title), ("abstract", &paper.abstract_text)] {
+        let marks: Vec<(usize, usize, String)> = candidates
+            .iter()
+            .flat_map(|c| c.evidence.iter().filter(|e| e.field.name() == field).map(move |e| (e.start, e.end, o.concepts[c.concept].id.clone())))
+            .collect();
+        writeln!(out, "\n{field}:\n{}", wrap(&mark(text, &marks), 100))?;
+    }
+    writeln!(out, "\ntagged (min score {}):", linker.config().min_score)?;
+    for t in &tags {
+        writeln!(out, "  {:<32} {:.3}{}", t.id, t.score, if t.core { "  core" } else { "" })?;
+        for e in &t.evidence {
+            let via = e.via.as_ref().map(|v| format!(" via {v}")).unwrap_or_default();
+            let cue = e.cue.as_ref().map(|c| format!(" [{c}]")).unwrap_or_default();
+            writeln!(out, "      {} {}..{} {:?} {} w={}{via}{cue}", e.field.name(), e.start, e.end, e.text, e.rule.name(), e.weight)?;
+        }
+    }
+    let rejected: Vec<_> = candidates.iter().filter(|c| c.decision != Decision::Tagged).collect();
+    if !rejected.is_empty() {
+        writeln!(out, "\nnot tagged:")?;
+        for c in rejected {
+            let why = match &c.decision {
+                Decision::BelowThreshold => format!("score {:.3} below {}", c.score, linker.config().min_score),
+                Decision::UnsupportedAcronym => "short acronym with no supporting context".to_string(),
+                Decision::BlockedByDefinition(w) => w.clone(),
+                Decision::Tagged => unreachable!(),
+            };
+            let texts: Vec<String> = c.evidence.iter().map(|e| format!("{:?}", e.text)).collect();
+            writeln!(out, "  {:<32} {why}  {}", o.concepts[c.concept].id, texts.join(", "))?;
+        }
+    }
+    Ok(0)
+}
+
+/// The text with each marked span written as `[text]{concept}`.
+fn mark(text: &str, marks: &[(usize, usize, String)]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut marks: Vec<&(usize, usize, String)> = marks.iter().collect();
+    marks.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut out = String::new();
+    let mut pos = 0;
+    for (s, e, id) in marks {
+        if *s < pos {
+            continue;
+        }
+        out.extend(&chars[pos..*s]);
+        out.push('[');
+        out.extend(&chars[*s..*e]);
+        out.push_str("]{");
+        out.push_str(id);
+        out.push('}');
+        pos = *e;
+    }
+    out.extend(&chars[pos.min(chars.len())..]);
+    out
+}
+
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        if line + word.len() > width && line > 0 {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out
+}

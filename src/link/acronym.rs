@@ -1,0 +1,117 @@
+//! Acronym definitions in the text: "Mixture of Shards (MoS)", found with the
+//! Schwartz-Hearst algorithm (Schwartz & Hearst, "A simple algorithm for identifying
+//! abbreviation definitions in biomedical text", PSB 2003).
+
+use crate::link::document::{Field, FieldText};
+
+/// A short form the paper defines, with its long form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    pub field: Field,
+    pub short: String,
+    pub long: String,
+    /// Code-point span of the long form.
+    pub long_start: usize,
+    pub long_end: usize,
+    /// Code-point span of the short form (inside the parentheses).
+    pub short_start: usize,
+    pub short_end: usize,
+}
+
+/// Find "long form (SHORT)" definitions in one field.
+///
+/// The short form is the first term inside parentheses (up to a comma or semicolon): 2 to
+/// 10 characters, no spaces, starting with a letter or digit, with at least one capital.
+/// The long form is searched among the at most `min(|S| + 5, 2|S|)` words before the
+/// parenthesis in the same sentence: every letter and digit of the short form must appear in
+/// it in order, right to left, and its first character must start a word.
+pub fn find_definitions(f: &FieldText) -> Vec<Definition> {
+    let chars = &f.chars;
+    let mut out = Vec::new();
+    for (open, _) in chars.iter().enumerate().filter(|(_, c)| **c == '(') {
+        let Some(close_rel) = chars[open + 1..].iter().take(40).position(|c| *c == ')') else { continue };
+        let inner_end = open + 1 + close_rel;
+        let inner: String = chars[open + 1..inner_end].iter().collect();
+        let short = inner.split([',', ';']).next().unwrap_or("").trim();
+        let n = short.chars().count();
+        if !(2..=10).contains(&n)
+            || short.contains(' ')
+            || !short.chars().next().is_some_and(char::is_alphanumeric)
+            || !short.chars().any(char::is_uppercase)
+        {
+            continue;
+        }
+        let lead = inner.len() - inner.trim_start().len();
+        let short_start = open + 1 + inner[..lead].chars().count();
+        // Candidate long form: words before the parenthesis, same sentence.
+        let before: Vec<usize> = (0..f.words.len()).filter(|&k| f.words[k].end <= open).collect();
+        let Some(&last) = before.last() else { continue };
+        let sentence = f.sentence[last];
+        let max_words = (n + 5).min(2 * n);
+        let first = before.iter().rev().take(max_words).take_while(|&&k| f.sentence[k] == sentence).last().copied().unwrap_or(last);
+        let cand_start = f.words[first].start;
+        let cand_end = f.words[last].end;
+        if let Some(start) = long_form_start(short, &chars[cand_start..cand_end]) {
+            let long_start = cand_start + start;
+            let long: String = chars[long_start..cand_end].iter().collect();
+            if long.split_whitespace().count() >= 1 && long.chars().count() > n {
+                out.push(Definition { field: f.field, short: short.to_string(), long, long_start, long_end: cand_end, short_start, short_end: short_start + n });
+            }
+        }
+    }
+    out
+}
+
+/// Where the long form starts in `cand`, by Schwartz-Hearst's right-to-left match.
+fn long_form_start(short: &str, cand: &[char]) -> Option<usize> {
+    let s: Vec<char> = short.chars().flat_map(char::to_lowercase).collect();
+    let l: Vec<char> = cand.iter().flat_map(|c| c.to_lowercase()).collect();
+    if l.len() != cand.len() {
+        return None; // lowercasing changed lengths: offsets would drift
+    }
+    let mut si = s.len() as isize - 1;
+    let mut li = l.len() as isize - 1;
+    while si >= 0 {
+        let c = s[si as usize];
+        if !c.is_alphanumeric() {
+            si -= 1;
+            continue;
+        }
+        while li >= 0 && (l[li as usize] != c || (si == 0 && li > 0 && l[li as usize - 1].is_alphanumeric())) {
+            li -= 1;
+        }
+        if li < 0 {
+            return None;
+        }
+        si -= 1;
+        li -= 1;
+    }
+    let mut start = (li + 1) as usize;
+    while start > 0 && cand[start - 1].is_alphanumeric() {
+        start -= 1;
+    }
+    Some(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defs(text: &str) -> Vec<(String, String)> {
+        let f = FieldText::new(Field::Abstract, text, &[]);
+        find_definitions(&f).into_iter().map(|d| (d.short, d.long)).collect()
+    }
+
+    #[test]
+    fn schwartz_hearst() {
+        assert_eq!(defs("We propose Mixture of Shards (MoS), a method."), vec![("MoS".into(), "Mixture of Shards".into())]);
+        assert_eq!(defs("Sparse mixture-of-experts (MoE) layers"), vec![("MoE".into(), "mixture-of-experts".into())]);
+        assert_eq!(defs("using retrieval-augmented generation (RAG; Lewis et al.) now"), vec![("RAG".into(), "retrieval-augmented generation".into())]);
+        assert_eq!(defs("large language models (LLMs) are"), vec![("LLMs".into(), "large language models".into())]);
+        assert!(defs("results (see Table 2) and (a)").is_empty());
+        assert!(defs("the cat (XYZ) sat").is_empty(), "letters must match");
+        let f = FieldText::new(Field::Abstract, "low-rank adaptation (LoRA)", &[]);
+        let d = &find_definitions(&f)[0];
+        assert_eq!((d.long_start, d.long_end, d.short_start, d.short_end), (0, 19, 21, 25));
+    }
+}

@@ -1,0 +1,142 @@
+//! The lexical matcher: every label of the ontology at once, with one Aho-Corasick
+//! automaton over separator-free, lowercase, singular word keys (so hyphen, space and
+//! no-space variants and plurals meet), and a case-sensitive table for acronyms.
+
+use crate::link::document::{Document, FieldText};
+use crate::link::{Matcher, Mention, Rule};
+use crate::ontology::{LabelKind, Ontology};
+use crate::text::{acronym_key, label_key, looks_like_acronym};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+
+/// A label that a key stands for.
+#[derive(Debug, Clone)]
+struct Target {
+    concept: usize,
+    kind: LabelKind,
+    label: String,
+    /// Words in the label (longer labels are more specific).
+    words: usize,
+}
+
+pub struct LexicalMatcher {
+    automaton: AhoCorasick,
+    targets: Vec<Vec<Target>>,
+    acronyms: HashMap<String, Vec<Target>>,
+    /// Label key -> concepts, for resolving the long forms of defined acronyms.
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+impl LexicalMatcher {
+    pub fn new(o: &Ontology) -> LexicalMatcher {
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut acronyms: HashMap<String, Vec<Target>> = HashMap::new();
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in o.concepts.iter().enumerate() {
+            for (label, kind) in c.labels() {
+                let words = label.split_whitespace().count();
+                let t = Target { concept: i, kind, label: label.to_string(), words };
+                if kind == LabelKind::Acronym || looks_like_acronym(label) {
+                    let key = acronym_key(label);
+                    let list = acronyms.entry(key).or_default();
+                    if !list.iter().any(|x| x.concept == i) {
+                        list.push(t);
+                    }
+                    continue;
+                }
+                let key = label_key(label);
+                if key.chars().count() < 2 {
+                    continue;
+                }
+                let list = by_key.entry(key.clone()).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+                let slot = *keys.entry(key.clone()).or_insert_with(|| {
+                    patterns.push(key);
+                    targets.push(Vec::new());
+                    patterns.len() - 1
+                });
+                if !targets[slot].iter().any(|x| x.concept == i) {
+                    targets[slot].push(t);
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).expect("label automaton builds");
+        LexicalMatcher { automaton, targets, acronyms, by_key }
+    }
+
+    /// Concepts whose label key equals this text's key (for defined long forms).
+    pub fn concepts_for_text(&self, text: &str) -> Vec<usize> {
+        self.by_key.get(&label_key(text)).cloned().unwrap_or_default()
+    }
+
+    /// Concepts whose acronym is written exactly like this word.
+    pub fn acronym_concepts(&self, word: &str) -> Vec<usize> {
+        self.acronyms.get(&acronym_key(word)).map(|v| v.iter().map(|t| t.concept).collect()).unwrap_or_default()
+    }
+
+    fn match_field(&self, f: &FieldText, out: &mut Vec<Mention>) {
+        if f.words.is_empty() {
+            return;
+        }
+        // The stream of stems, and which stream offsets start and end words.
+        let mut stream = String::with_capacity(f.text.len());
+        let mut starts = Vec::with_capacity(f.words.len());
+        for w in &f.words {
+            starts.push(stream.len());
+            stream.push_str(&w.stem);
+        }
+        let mut word_at_start = vec![u32::MAX; stream.len() + 1];
+        let mut word_at_end = vec![u32::MAX; stream.len() + 1];
+        for (k, &s) in starts.iter().enumerate() {
+            word_at_start[s] = k as u32;
+            word_at_end[s + f.words[k].stem.len()] = k as u32;
+        }
+        for m in self.automaton.find_overlapping_iter(&stream) {
+            let (ws, we) = (word_at_start[m.start()], word_at_end[m.end()]);
+            if ws == u32::MAX || we == u32::MAX || ws > we {
+                continue;
+            }
+            let (ws, we) = (ws as usize, we as usize);
+            if !(ws..we).all(|k| f.joins_next[k]) {
+                continue;
+            }
+            let (start, end) = (f.words[ws].start, f.words[we].end);
+            let text = f.slice(start, end);
+            for t in &self.targets[m.pattern().as_usize()] {
+                out.push(Mention::new(t.concept, f.field, start, end, text.clone(), rule_for(t.kind), t.label.clone(), (ws, we), t.words));
+            }
+        }
+        for (k, w) in f.words.iter().enumerate() {
+            if let Some(ts) = self.acronyms.get(&acronym_key(&w.text)) {
+                for t in ts {
+                    out.push(Mention::new(t.concept, f.field, w.start, w.end, w.text.clone(), Rule::Acronym, t.label.clone(), (k, k), 1));
+                }
+            }
+        }
+    }
+}
+
+fn rule_for(kind: LabelKind) -> Rule {
+    match kind {
+        LabelKind::Pref => Rule::PrefLabel,
+        LabelKind::Alt => Rule::AltLabel,
+        LabelKind::Hidden => Rule::HiddenLabel,
+        LabelKind::Acronym => Rule::Acronym,
+    }
+}
+
+impl Matcher for LexicalMatcher {
+    fn name(&self) -> &'static str {
+        "lexical"
+    }
+
+    fn find(&self, doc: &Document, out: &mut Vec<Mention>) {
+        for f in &doc.fields {
+            self.match_field(f, out);
+        }
+    }
+}

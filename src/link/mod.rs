@@ -1,0 +1,514 @@
+//! Concept linking: each paper to the ontology concepts it is about, with evidence.
+//!
+//! Entry point: [`Linker::new`] (an [`Ontology`] and a [`LinkConfig`]), then
+//! [`Linker::tag`] per paper: a pure function of the paper, the ontology and the config, so
+//! it gives the same answer in any batch or partition. Stages: [`document`] prepares the
+//! text, matchers ([`lexical`], and any other [`Matcher`]) propose [`Mention`]s, acronym
+//! definitions confirm or block short forms ([`acronym`]), [`score`] weighs mentions into a
+//! score per concept, and a separate step adds each tag's nearest core concept
+//! (`core-rollup`) and, on request, its broader concepts.
+
+pub mod acronym;
+pub mod document;
+pub mod lexical;
+pub mod score;
+
+use crate::model::Paper;
+use crate::ontology::Ontology;
+use document::{Document, Field};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+/// How far tags climb `skos:broader` beyond the nearest core concept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BroaderMode {
+    #[default]
+    None,
+    Parent,
+    All,
+}
+
+impl FromStr for BroaderMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "none" => Ok(BroaderMode::None),
+            "parent" => Ok(BroaderMode::Parent),
+            "all" => Ok(BroaderMode::All),
+            _ => Err(format!("unknown --broader {s:?}; expected none, parent or all")),
+        }
+    }
+}
+
+impl fmt::Display for BroaderMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BroaderMode::None => "none",
+            BroaderMode::Parent => "parent",
+            BroaderMode::All => "all",
+        })
+    }
+}
+
+/// Linking settings. `Default` is what `topicgraph tag` uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkConfig {
+    /// A concept is tagged when its score reaches this.
+    pub min_score: f64,
+    pub broader: BroaderMode,
+    pub weights: score::Weights,
+}
+
+impl Default for LinkConfig {
+    fn default() -> Self {
+        LinkConfig { min_score: 0.5, broader: BroaderMode::None, weights: score::Weights::default() }
+    }
+}
+
+/// Which rule produced a mention or tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Rule {
+    #[serde(rename = "prefLabel")]
+    PrefLabel,
+    #[serde(rename = "altLabel")]
+    AltLabel,
+    #[serde(rename = "hiddenLabel")]
+    HiddenLabel,
+    /// An acronym of the ontology, written as the ontology writes it.
+    #[serde(rename = "acronym")]
+    Acronym,
+    /// A short form the paper defines whose long form is a label of the concept.
+    #[serde(rename = "acronym-definition")]
+    AcronymDefinition,
+    /// The nearest core concept of a tagged concept.
+    #[serde(rename = "core-rollup")]
+    CoreRollup,
+    /// A broader concept added by `--broader`.
+    #[serde(rename = "broader")]
+    Broader,
+    /// Proposed by a semantic matcher.
+    #[serde(rename = "semantic")]
+    Semantic,
+}
+
+impl Rule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::PrefLabel => "prefLabel",
+            Rule::AltLabel => "altLabel",
+            Rule::HiddenLabel => "hiddenLabel",
+            Rule::Acronym => "acronym",
+            Rule::AcronymDefinition => "acronym-definition",
+            Rule::CoreRollup => "core-rollup",
+            Rule::Broader => "broader",
+            Rule::Semantic => "semantic",
+        }
+    }
+}
+
+/// A place in the text where a matcher saw a concept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub concept: usize,
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub rule: Rule,
+    /// The ontology label that matched.
+    pub label: String,
+    pub matcher: &'static str,
+    /// First and last word index in the field.
+    pub words: (usize, usize),
+    /// Words in the matched label.
+    pub label_words: usize,
+    /// Matcher confidence in (0, 1]; 1 for exact lexical matches.
+    pub strength: f64,
+}
+
+impl Mention {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(concept: usize, field: Field, start: usize, end: usize, text: String, rule: Rule, label: String, words: (usize, usize), label_words: usize) -> Mention {
+        Mention { concept, field, start, end, text, rule, label, matcher: "lexical", words, label_words, strength: 1.0 }
+    }
+}
+
+/// A source of mentions. The lexical matcher is one; a semantic matcher plugs in the same
+/// way and its mentions are scored with the others.
+pub trait Matcher: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn find(&self, doc: &Document, out: &mut Vec<Mention>);
+}
+
+/// Why a link exists: one mention, or the tag it was rolled up from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub rule: Rule,
+    /// The ontology label that matched (absent for roll-ups).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub matcher: &'static str,
+    /// The weight this mention added to the score.
+    pub weight: f64,
+    /// Why the mention counted less ("passing: unlike", "prior work: existing").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
+    /// For roll-ups: the tagged concept this one comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+/// One concept of a paper.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConceptTag {
+    pub id: String,
+    pub label: String,
+    pub score: f64,
+    pub core: bool,
+    pub evidence: Vec<Evidence>,
+}
+
+/// What `tag` writes for a paper.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tagged {
+    pub id: String,
+    pub title: String,
+    pub concepts: Vec<ConceptTag>,
+    /// Named entities (models, datasets, ...): filled by the extraction stage.
+    pub entities: Vec<serde_json::Value>,
+    /// Keyphrases: filled by the extraction stage.
+    pub keywords: Vec<serde_json::Value>,
+    /// The ontology version the links were made with.
+    pub ontology: String,
+}
+
+/// A concept that had mentions, with what was decided, for `explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub concept: usize,
+    pub score: f64,
+    pub decision: Decision,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Tagged,
+    BelowThreshold,
+    /// A short ambiguous acronym with nothing in the paper to support it.
+    UnsupportedAcronym,
+    /// The paper defines this short form as something else.
+    BlockedByDefinition(String),
+}
+
+pub struct Linker {
+    ontology: Ontology,
+    version: String,
+    lexical: lexical::LexicalMatcher,
+    extra: Vec<Box<dyn Matcher>>,
+    config: LinkConfig,
+    /// For each concept, its nearest core concepts (precomputed).
+    core_of: Vec<Vec<usize>>,
+}
+
+impl Linker {
+    pub fn new(ontology: Ontology, config: LinkConfig) -> Linker {
+        let lexical = lexical::LexicalMatcher::new(&ontology);
+        let core_of = (0..ontology.concepts.len()).map(|i| ontology.nearest_core(i)).collect();
+        Linker { version: ontology.version(), ontology, lexical, extra: Vec::new(), config, core_of }
+    }
+
+    /// Add another matcher (e.g. a semantic one); its mentions are scored with the rest.
+    pub fn with_matcher(mut self, m: Box<dyn Matcher>) -> Linker {
+        self.extra.push(m);
+        self
+    }
+
+    pub fn ontology(&self) -> &Ontology {
+        &self.ontology
+    }
+
+    pub fn config(&self) -> &LinkConfig {
+        &self.config
+    }
+
+    /// Tag one paper.
+    pub fn tag(&self, paper: &Paper) -> Tagged {
+        let (tags, _) = self.link(paper);
+        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities: Vec::new(), keywords: Vec::new(), ontology: self.version.clone() }
+    }
+
+    /// Tag one paper and also return every candidate with its decision (for `explain`).
+    pub fn link(&self, paper: &Paper) -> (Vec<ConceptTag>, Vec<Candidate>) {
+        let doc = Document::new(paper);
+        let mut mentions = Vec::new();
+        self.lexical.find(&doc, &mut mentions);
+        for m in &self.extra {
+            m.find(&doc, &mut mentions);
+        }
+        let blocked = self.apply_definitions(&doc, &mut mentions);
+        remove_contained(&mut mentions);
+        let unsupported = self.unsupported_acronyms(&mentions);
+
+        // Group by concept, in a fixed order.
+        let mut by_concept: BTreeMap<usize, Vec<&Mention>> = BTreeMap::new();
+        for m in &mentions {
+            by_concept.entry(m.concept).or_default().push(m);
+        }
+        let mut candidates = Vec::new();
+        for (&concept, ms) in &by_concept {
+            let (score, evidence) = score::score(&doc, ms, &self.config.weights);
+            let decision = if let Some(why) = blocked.iter().find(|(c, _)| *c == concept).map(|(_, w)| w.clone()) {
+                Decision::BlockedByDefinition(why)
+            } else if unsupported.contains(&concept) {
+                Decision::UnsupportedAcronym
+            } else if score >= self.config.min_score {
+                Decision::Tagged
+            } else {
+                Decision::BelowThreshold
+            };
+            candidates.push(Candidate { concept, score, decision, evidence });
+        }
+        for (concept, why) in &blocked {
+            if !by_concept.contains_key(concept) {
+                candidates.push(Candidate { concept: *concept, score: 0.0, decision: Decision::BlockedByDefinition(why.clone()), evidence: Vec::new() });
+            }
+        }
+        let tags = self.tags_from(&candidates);
+        (tags, candidates)
+    }
+
+    /// Acronyms the paper defines: a short form whose long form is a label of concept C
+    /// becomes a mention of C wherever it is used; an ontology acronym that the paper defines
+    /// as something else is blocked for this paper. Returns the blocked (concept, reason).
+    fn apply_definitions(&self, doc: &Document, mentions: &mut Vec<Mention>) -> Vec<(usize, String)> {
+        let mut blocked = Vec::new();
+        for d in &doc.definitions {
+            let meant = self.lexical.concepts_for_text(&d.long);
+            // Ontology concepts that own this acronym but are not what the paper means.
+            for c in self.lexical.acronym_concepts(&d.short) {
+                if !meant.contains(&c) {
+                    let why = format!("the paper defines {} as \"{}\"", d.short, d.long);
+                    mentions.retain(|m| !(m.concept == c && m.rule == Rule::Acronym && crate::text::acronym_key(&m.text) == crate::text::acronym_key(&d.short)));
+                    if !blocked.iter().any(|(b, _)| *b == c) {
+                        blocked.push((c, why));
+                    }
+                }
+            }
+            if meant.is_empty() {
+                continue;
+            }
+            let key = crate::text::acronym_key(&d.short);
+            for f in &doc.fields {
+                for (k, w) in f.words.iter().enumerate() {
+                    // The short form inside the definition's parentheses is the same mention as
+                    // its long form: not counted twice.
+                    if crate::text::acronym_key(&w.text) != key || (f.field == d.field && w.start == d.short_start) {
+                        continue;
+                    }
+                    for &c in &meant {
+                        let exists = mentions.iter().any(|m| m.concept == c && m.field == f.field && m.start == w.start);
+                        if !exists {
+                            mentions.push(Mention {
+                                concept: c,
+                                field: f.field,
+                                start: w.start,
+                                end: w.end,
+                                text: w.text.clone(),
+                                rule: Rule::AcronymDefinition,
+                                label: d.long.clone(),
+                                matcher: "lexical",
+                                words: (k, k),
+                                label_words: d.long.split_whitespace().count(),
+                                strength: 1.0,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        blocked
+    }
+
+    /// Concepts seen only through a short, all-capital acronym (`RAG`, `NAS`, `GPS`) with
+    /// nothing else in the paper from the same core branch to support that reading.
+    fn unsupported_acronyms(&self, mentions: &[Mention]) -> HashSet<usize> {
+        let ambiguous = |m: &Mention| m.rule == Rule::Acronym && is_ambiguous_acronym(&m.text);
+        let mut out = HashSet::new();
+        let concepts: HashSet<usize> = mentions.iter().map(|m| m.concept).collect();
+        for &c in &concepts {
+            let own: Vec<&Mention> = mentions.iter().filter(|m| m.concept == c).collect();
+            if !own.iter().all(|m| ambiguous(m)) {
+                continue;
+            }
+            let branch = &self.core_of[c];
+            let related = &self.ontology.concepts[c].related;
+            let supported = mentions.iter().any(|m| {
+                m.concept != c && !ambiguous(m) && (self.core_of[m.concept].iter().any(|x| branch.contains(x)) || related.contains(&m.concept) || self.ontology.concepts[m.concept].related.contains(&c))
+            });
+            if !supported {
+                out.insert(c);
+            }
+        }
+        out
+    }
+
+    /// The tags: tagged candidates, their nearest core concepts (`core-rollup`) and, with
+    /// `--broader`, their broader concepts. Sorted by score, then id.
+    fn tags_from(&self, candidates: &[Candidate]) -> Vec<ConceptTag> {
+        let o = &self.ontology;
+        let mut tags: BTreeMap<usize, ConceptTag> = BTreeMap::new();
+        let tagged: Vec<&Candidate> = candidates.iter().filter(|c| c.decision == Decision::Tagged).collect();
+        for c in &tagged {
+            let concept = &o.concepts[c.concept];
+            tags.insert(c.concept, ConceptTag { id: concept.id.clone(), label: concept.pref_label.clone(), score: round(c.score), core: concept.core, evidence: c.evidence.clone() });
+        }
+        let mut add_derived = |target: usize, from: &Candidate, rule: Rule| {
+            let src = &o.concepts[from.concept];
+            let ev: Vec<Evidence> = from.evidence.iter().take(3).map(|e| Evidence { rule, label: None, via: Some(src.id.clone()), cue: None, ..e.clone() }).collect();
+            let entry = tags.entry(target).or_insert_with(|| {
+                let t = &o.concepts[target];
+                ConceptTag { id: t.id.clone(), label: t.pref_label.clone(), score: 0.0, core: t.core, evidence: Vec::new() }
+            });
+            if entry.evidence.iter().all(|e| e.rule == Rule::CoreRollup || e.rule == Rule::Broader) {
+                entry.score = entry.score.max(round(from.score));
+                for e in ev {
+                    if entry.evidence.len() < 6 && !entry.evidence.iter().any(|x| x.start == e.start && x.field == e.field && x.via == e.via) {
+                        entry.evidence.push(e);
+                    }
+                }
+            }
+        };
+        for c in &tagged {
+            for &core in &self.core_of[c.concept] {
+                if core != c.concept {
+                    add_derived(core, c, Rule::CoreRollup);
+                }
+            }
+            let up: Vec<usize> = match self.config.broader {
+                BroaderMode::None => Vec::new(),
+                BroaderMode::Parent => o.concepts[c.concept].broader.clone(),
+                BroaderMode::All => o.ancestors(c.concept),
+            };
+            for p in up {
+                add_derived(p, c, Rule::Broader);
+            }
+        }
+        let mut out: Vec<ConceptTag> = tags.into_values().collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+}
+
+/// Short all-capital acronyms are read as a concept only with support from the paper.
+pub fn is_ambiguous_acronym(text: &str) -> bool {
+    let key = crate::text::acronym_key(text);
+    key.chars().count() <= 3 && key.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// Drop mentions inside a longer mention in the same field ("KV cache" inside "KV cache
+/// quantization"): the longer, more specific label wins.
+fn remove_contained(mentions: &mut Vec<Mention>) {
+    let spans: Vec<(Field, usize, usize)> = mentions.iter().map(|m| (m.field, m.start, m.end)).collect();
+    let mut keep = vec![true; mentions.len()];
+    for (i, m) in mentions.iter().enumerate() {
+        keep[i] = !spans.iter().any(|&(f, s, e)| f == m.field && s <= m.start && e >= m.end && e - s > m.end - m.start);
+    }
+    let mut k = keep.into_iter();
+    mentions.retain(|_| k.next().unwrap_or(true));
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontology::OntologySpec;
+
+    fn linker() -> Linker {
+        Linker::new(Ontology::load(&[OntologySpec::Bundled]).unwrap(), LinkConfig::default())
+    }
+
+    fn paper(title: &str, abs: &str) -> Paper {
+        Paper { id: "p".into(), title: title.into(), abstract_text: abs.into(), ..Default::default() }
+    }
+
+    fn ids(t: &Tagged) -> Vec<&str> {
+        let mut v: Vec<&str> = t.concepts.iter().map(|c| c.id.as_str()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn variants_of_a_label_meet() {
+        let l = linker();
+        for title in ["Compressing the KV cache", "Compressing key-value caches", "Compressing the KV-Cache", "Compressing Key Value Cache"] {
+            let t = l.tag(&paper(title, ""));
+            assert!(ids(&t).contains(&"kv-cache") || ids(&t).contains(&"kv-cache-compression"), "{title}: {:?}", ids(&t));
+        }
+    }
+
+    #[test]
+    fn finer_concepts_roll_up_to_their_core_concept() {
+        let l = linker();
+        let t = l.tag(&paper("PagedAttention for serving", "We build on PagedAttention."));
+        let kv = t.concepts.iter().find(|c| c.id == "kv-cache").expect("kv-cache rolled up");
+        assert_eq!(kv.evidence[0].rule, Rule::CoreRollup);
+        assert_eq!(kv.evidence[0].via.as_deref(), Some("paged-attention"));
+    }
+
+    #[test]
+    fn defined_acronym_is_not_another_concepts_acronym() {
+        let l = linker();
+        // MoS defined as Mixture of Shards: no mixture-of-experts from "MoS".
+        let t = l.tag(&paper("Mixture of Shards", "We propose Mixture of Shards (MoS). MoS shares parameters. MoS is efficient."));
+        assert!(!ids(&t).contains(&"mixture-of-experts"), "{:?}", ids(&t));
+        // A short form the ontology does not know, defined by a label: later uses count.
+        let t = l.tag(&paper("Adapters", "We revisit low-rank adaptation (LRA). LRA adapters are small."));
+        let lora = t.concepts.iter().find(|c| c.evidence.iter().any(|e| e.rule == Rule::AcronymDefinition)).expect("tagged via the definition");
+        assert!(lora.evidence.iter().any(|e| e.text == "LRA" && e.start == 38), "{:?}", lora.evidence);
+        assert!(!lora.evidence.iter().any(|e| e.start == 32), "the definition itself is not a second mention");
+    }
+
+    #[test]
+    fn short_acronyms_need_support() {
+        let l = linker();
+        let (_, cands) = l.link(&paper("A GPS tracker for hikers", "GPS data from phones."));
+        assert!(cands.iter().all(|c| c.decision != Decision::Tagged || !is_ambiguous_acronym(&c.evidence[0].text)), "{cands:?}");
+    }
+
+    #[test]
+    fn passing_mentions_count_less() {
+        let l = linker();
+        let central = l.tag(&paper("Efficient routing", "We study mixture of experts models. Our mixture of experts router is fast."));
+        let passing = l.tag(&paper("Efficient routing", "Unlike mixture of experts models, our dense model is simple."));
+        assert!(ids(&central).contains(&"mixture-of-experts"));
+        assert!(!ids(&passing).contains(&"mixture-of-experts"), "{:?}", passing.concepts);
+    }
+
+    #[test]
+    fn math_is_not_mined() {
+        let l = linker();
+        let mut p = paper("Bounds", "We prove $\\mathrm{KV cache}$ bounds.");
+        p.math_spans.abstract_text = vec![[9, 31]];
+        assert!(l.tag(&p).concepts.is_empty());
+    }
+
+    #[test]
+    fn tagging_is_deterministic_and_carries_the_version() {
+        let l = linker();
+        let p = paper("Speculative decoding with draft models", "We study speculative decoding and KV cache reuse.");
+        let a = serde_json::to_string(&l.tag(&p)).unwrap();
+        let b = serde_json::to_string(&l.tag(&p)).unwrap();
+        assert_eq!(a, b);
+        assert!(a.contains("\"ontology\":\"bundled@1."));
+    }
+}
