@@ -7,8 +7,14 @@
 //! gold set are scored (a paper missing from the predictions counts as empty); the three
 //! root concepts are removed from both sides; with a concept table, predicted concepts
 //! outside it are not scored and `broader` comes from it.
+//!
+//! Gold standards made for another ontology name concepts by label (the CSO classifier's
+//! gold standard): [`LabelResolver`] turns labels into concept ids of the loaded ontology
+//! ([`Labels::from_json_labels`]), so they are scored exactly like ids.
 
 use serde::Serialize;
+use crate::ontology::{LabelKind, Ontology};
+use crate::text::label_key;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use unicode_normalization::UnicodeNormalization;
@@ -67,19 +73,88 @@ impl Labels {
     /// Read `{"concepts": [id | {"id": ..}], "entities": [{"text", "type"}]}`; concept ids
     /// may be IRIs (their last segment counts).
     pub fn from_json(v: &Value) -> Labels {
-        let mut l = Labels::default();
-        for c in v.get("concepts").and_then(Value::as_array).into_iter().flatten() {
-            let id = c.as_str().or_else(|| c.get("id").and_then(Value::as_str)).unwrap_or("");
-            let id = id.rsplit('/').next().unwrap_or(id);
-            let id = id.rsplit('#').next().unwrap_or(id);
-            if !id.is_empty() && !ROOTS.contains(&id) {
-                l.concepts.insert(id.to_string());
+        let mut l = Labels { entities: entities_of(v), ..Default::default() };
+        l.concepts.extend(concepts_of(v).filter_map(concept_id));
+        l
+    }
+}
+
+fn concepts_of(v: &Value) -> impl Iterator<Item = &Value> {
+    v.get("concepts").and_then(Value::as_array).into_iter().flatten()
+}
+
+/// A concept given as `id` or `{"id": ..}` (IRIs count by their last segment); `None` when
+/// empty or a root.
+fn concept_id(c: &Value) -> Option<String> {
+    let id = c.as_str().or_else(|| c.get("id").and_then(Value::as_str)).unwrap_or("");
+    let id = id.rsplit('/').next().unwrap_or(id);
+    let id = id.rsplit('#').next().unwrap_or(id);
+    (!id.is_empty() && !ROOTS.contains(&id)).then(|| id.to_string())
+}
+
+fn entities_of(v: &Value) -> BTreeSet<(String, Option<String>)> {
+    let mut out = BTreeSet::new();
+    for e in v.get("entities").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(t) = e.get("text").and_then(Value::as_str) {
+            out.insert((normalize_entity(t), e.get("type").and_then(Value::as_str).map(str::to_string)));
+        }
+    }
+    out
+}
+
+/// Concept labels to concept ids, by [`label_key`] equality with any label of a concept
+/// (prefLabel, altLabels, hiddenLabels, acronyms). When labels of different concepts share a
+/// key, a prefLabel wins over the other kinds, then the concept loaded first.
+#[derive(Debug, Clone, Default)]
+pub struct LabelResolver {
+    by_key: HashMap<String, String>,
+}
+
+/// Prefix of the pseudo-id of a label that names no concept of the ontology.
+pub const UNRESOLVED_PREFIX: &str = "label:";
+
+impl LabelResolver {
+    pub fn new(o: &Ontology) -> LabelResolver {
+        let mut by_key = HashMap::new();
+        for pass in [true, false] {
+            for c in &o.concepts {
+                for (l, kind) in c.labels() {
+                    if (kind == LabelKind::Pref) == pass {
+                        let k = label_key(l);
+                        if !k.is_empty() {
+                            by_key.entry(k).or_insert_with(|| c.id.clone());
+                        }
+                    }
+                }
             }
         }
-        for e in v.get("entities").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(t) = e.get("text").and_then(Value::as_str) {
-                l.entities.insert((normalize_entity(t), e.get("type").and_then(Value::as_str).map(str::to_string)));
-            }
+        LabelResolver { by_key }
+    }
+
+    /// The id of the concept with this label; a label that names none becomes the pseudo-id
+    /// `label:<key>` (so it still counts, as a false negative in gold); `None` for a label
+    /// with no letters or digits.
+    pub fn resolve(&self, label: &str) -> Option<String> {
+        let key = label_key(label);
+        if key.is_empty() {
+            return None;
+        }
+        Some(self.by_key.get(&key).cloned().unwrap_or_else(|| format!("{UNRESOLVED_PREFIX}{key}")))
+    }
+}
+
+impl Labels {
+    /// Like [`Labels::from_json`], but concepts given as strings, or as objects with a
+    /// `label` and no `id`, are labels, resolved through `r`. Objects with an `id` (what
+    /// `topicgraph tag` writes) stay ids, so tagger output can be scored against label gold.
+    pub fn from_json_labels(v: &Value, r: &LabelResolver) -> Labels {
+        let mut l = Labels { entities: entities_of(v), ..Default::default() };
+        for c in concepts_of(v) {
+            let id = match (c.as_str(), c.get("id").and_then(Value::as_str), c.get("label").and_then(Value::as_str)) {
+                (Some(label), _, _) | (None, None, Some(label)) => r.resolve(label).filter(|id| !ROOTS.contains(&id.as_str())),
+                _ => concept_id(c),
+            };
+            l.concepts.extend(id);
         }
         l
     }
@@ -216,5 +291,49 @@ mod tests {
         assert_eq!(r.entities_typed, Counts { tp: 0, fp: 1, fn_: 1 });
         assert!((r.concepts.f1() - 0.4).abs() < 1e-9);
         assert_eq!(r.false_negatives, vec![("b".to_string(), "quantization".to_string())]);
+    }
+
+    fn ontology(name: &str, content: &str) -> Ontology {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        Ontology::load(&[crate::ontology::OntologySpec::File(path)]).unwrap()
+    }
+
+    #[test]
+    fn labels_resolve_to_concept_ids() {
+        let o = ontology("flat.csv", "Label\nmatrix factorizations\nMatrix-Factorization\nsocial networks\nrecommender systems\n");
+        assert_eq!(o.concepts.len(), 3);
+        let r = LabelResolver::new(&o);
+        assert_eq!(r.resolve("Matrix factorization").as_deref(), Some("matrix-factorizations"), "any label of the concept, by label_key");
+        assert_eq!(r.resolve("social  Networks").as_deref(), Some("social-networks"));
+        let unknown = format!("{UNRESOLVED_PREFIX}{}", label_key("computer science"));
+        assert_eq!(r.resolve("Computer Science").as_deref(), Some(unknown.as_str()));
+        assert_eq!(r.resolve("--"), None);
+
+        let gold = vec![(
+            "p".to_string(),
+            Labels::from_json_labels(&json!({"concepts": ["matrix factorizations", "matrix factorization", "computer science", "social networks", "recommender systems"]}), &r),
+        )];
+        assert_eq!(gold[0].1.concepts.len(), 4, "two labels of one concept count once; the unknown label is kept");
+        assert!(gold[0].1.concepts.contains(&unknown));
+        let mut pred = HashMap::new();
+        // A label, a topicgraph id object (kept as an id), a label object, and an unknown label.
+        let p = json!({"concepts": ["Matrix-Factorizations", {"id": "social-networks", "label": "ignored"}, {"label": "Recommender System"}, "deep learning"]});
+        pred.insert("p".to_string(), Labels::from_json_labels(&p, &r));
+        let rep = evaluate(&gold, &pred, None);
+        assert_eq!(rep.concepts, Counts { tp: 3, fp: 1, fn_: 1 });
+        assert_eq!(rep.false_negatives, vec![("p".to_string(), unknown)]);
+        assert_eq!(rep.false_positives, vec![("p".to_string(), format!("{UNRESOLVED_PREFIX}{}", label_key("deep learning")))]);
+
+        // A prefLabel wins over an altLabel of a concept loaded earlier with the same key.
+        let ttl = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+            @prefix ex: <http://example.org/c/> .
+            ex:recsys a skos:Concept ; skos:prefLabel "Recommender systems"@en ; skos:altLabel "Web mining"@en .
+            ex:web-mining a skos:Concept ; skos:prefLabel "Web-Mining"@en ."#;
+        let r = LabelResolver::new(&ontology("s.ttl", ttl));
+        assert_eq!(r.resolve("web mining").as_deref(), Some("web-mining"));
+        assert_eq!(r.resolve("recommender system").as_deref(), Some("recsys"));
+        assert_eq!(Labels::from_json_labels(&json!({"concepts": ["training data"]}), &r).concepts.len(), 1, "a label is not a root id");
     }
 }

@@ -6,15 +6,21 @@ use clap::Args;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Write;
-use topicgraph::eval::{evaluate, ConceptTable, Counts, Labels};
+use topicgraph::eval::{evaluate, ConceptTable, Counts, LabelResolver, Labels, UNRESOLVED_PREFIX};
 use topicgraph::ingest::read::Quiet;
 use topicgraph::ingest::{read_inputs, InputFormat, ReadConfig};
+use topicgraph::ontology::Ontology;
 
 /// Score tags against a gold standard (micro-averaged, as shared/eval/ANNOTATION.md defines).
 #[derive(Args)]
 #[command(after_help = "Examples:\n  \
     topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv tags.jsonl\n  \
-    topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv --input ../shared/seed/seed-papers.jsonl")]
+    topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv --input ../shared/seed/seed-papers.jsonl\n  \
+    topicgraph eval --gold-labels --gold gold-labels.jsonl --ontology labels.csv --input papers.jsonl\n\n\
+    With --gold-labels (a gold standard made for another ontology, such as the CSO classifier's), gold \
+    concepts, and concepts given as strings or {\"label\"} objects in PRED.jsonl, are labels: each resolves \
+    to the concept of the --ontology that has a label with the same matching key (case, plurals, \
+    hyphens and spacing folded); a label that names no concept is scored as label:<key>.")]
 pub struct EvalArgs {
     /// Gold JSON Lines: {"id", "concepts": [...], "entities": [{"text", "type"}]}.
     #[arg(long, value_name = "GOLD.jsonl")]
@@ -29,6 +35,10 @@ pub struct EvalArgs {
     /// Tag these papers on the fly instead of reading predictions.
     #[arg(long, num_args = 1.., value_name = "PAPERS")]
     pub input: Vec<String>,
+    /// Gold concepts (and predicted ones given as strings in PRED.jsonl) are labels, resolved
+    /// to concept ids through the ontology (--ontology); unknown labels count as label:<key>.
+    #[arg(long)]
+    pub gold_labels: bool,
     #[command(flatten)]
     pub link: LinkArgs,
     /// Print the report as JSON.
@@ -49,18 +59,32 @@ fn read_jsonl(path: &str) -> Result<Vec<serde_json::Value>> {
 }
 
 pub fn run(args: EvalArgs) -> Result<u8> {
-    let gold: Vec<(String, Labels)> = read_jsonl(&args.gold)?
+    if args.pred.is_none() && args.input.is_empty() {
+        bail!("give predictions (PRED.jsonl) or --input PAPERS to tag on the fly");
+    }
+    let linker = if args.input.is_empty() { None } else { Some(args.link.linker()?) };
+    let resolver = match (&linker, args.gold_labels) {
+        (_, false) => None,
+        (Some(l), true) => Some(LabelResolver::new(l.ontology())),
+        (None, true) => Some(LabelResolver::new(&Ontology::load(&args.link.ontologies).context("loading the ontology")?)),
+    };
+    let labels = |v: &serde_json::Value| match &resolver {
+        Some(r) => Labels::from_json_labels(v, r),
+        None => Labels::from_json(v),
+    };
+    let gold_lines = read_jsonl(&args.gold)?;
+    let gold: Vec<(String, Labels)> = gold_lines
         .iter()
-        .map(|v| Ok((v.get("id").and_then(|x| x.as_str()).context("gold record without id")?.to_string(), Labels::from_json(v))))
+        .map(|v| Ok((v.get("id").and_then(|x| x.as_str()).context("gold record without id")?.to_string(), labels(v))))
         .collect::<Result<_>>()?;
     let table = match &args.concepts_tsv {
         Some(p) => Some(ConceptTable::from_tsv(&std::fs::read_to_string(p).with_context(|| format!("reading {p}"))?).map_err(anyhow::Error::msg)?),
         None => None,
     };
     let pred: HashMap<String, Labels> = if let Some(p) = &args.pred {
-        read_jsonl(p)?.iter().filter_map(|v| Some((v.get("id")?.as_str()?.to_string(), Labels::from_json(v)))).collect()
-    } else if !args.input.is_empty() {
-        let linker = args.link.linker()?;
+        read_jsonl(p)?.iter().filter_map(|v| Some((v.get("id")?.as_str()?.to_string(), labels(v)))).collect()
+    } else {
+        let linker = linker.as_ref().expect("tagging on the fly");
         let mut papers = Vec::new();
         let cfg = ReadConfig { merge: false, format: InputFormat::Auto, ..Default::default() };
         read_inputs(&args.input, &cfg, &mut Quiet, &mut |p| {
@@ -68,8 +92,6 @@ pub fn run(args: EvalArgs) -> Result<u8> {
             Ok(())
         })?;
         papers.par_iter().map(|p| (p.id.clone(), Labels::from_json(&serde_json::to_value(linker.tag(p)).expect("tags serialise")))).collect()
-    } else {
-        bail!("give predictions (PRED.jsonl) or --input PAPERS to tag on the fly");
     };
     let r = evaluate(&gold, &pred, table.as_ref());
     let mut out = std::io::stdout().lock();
@@ -80,6 +102,12 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     }
     let line = |name: &str, c: &Counts| format!("{name:<24} P {:.3}  R {:.3}  F1 {:.3}   (tp {}, fp {}, fn {})", c.precision(), c.recall(), c.f1(), c.tp, c.fp, c.fn_);
     writeln!(out, "{} papers scored", r.papers)?;
+    if resolver.is_some() {
+        let given: usize = gold_lines.iter().map(|v| v.get("concepts").and_then(|c| c.as_array()).map_or(0, Vec::len)).sum();
+        let resolved: usize = gold.iter().map(|(_, l)| l.concepts.len()).sum();
+        let unknown: usize = gold.iter().map(|(_, l)| l.concepts.iter().filter(|c| c.starts_with(UNRESOLVED_PREFIX)).count()).sum();
+        writeln!(out, "gold: {given} labels -> {resolved} (paper, concept) pairs, {unknown} of them labels that name no concept ({UNRESOLVED_PREFIX}<key>)")?;
+    }
     writeln!(out, "{}", line("concepts", &r.concepts))?;
     writeln!(out, "{}", line("concepts (hierarchical)", &r.concepts_hierarchical))?;
     writeln!(out, "{}", line("entities", &r.entities))?;

@@ -5,7 +5,7 @@
 use crate::link::document::{Document, FieldText};
 use crate::link::{Matcher, Mention, Rule};
 use crate::ontology::{LabelKind, Ontology};
-use crate::text::{acronym_key, label_key, looks_like_acronym};
+use crate::text::{acronym_key, is_cased_name, label_key, looks_like_acronym};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
 
@@ -38,7 +38,7 @@ impl LexicalMatcher {
             for (label, kind) in c.labels() {
                 let words = label.split_whitespace().count();
                 let t = Target { concept: i, kind, label: label.to_string(), words };
-                if kind == LabelKind::Acronym || looks_like_acronym(label) {
+                if kind == LabelKind::Acronym || looks_like_acronym(label) || is_cased_name(label) {
                     let key = acronym_key(label);
                     let list = acronyms.entry(key).or_default();
                     if !list.iter().any(|x| x.concept == i) {
@@ -110,10 +110,23 @@ impl LexicalMatcher {
                 out.push(Mention::new(t.concept, f.field, start, end, text.clone(), rule_for(t.kind), t.label.clone(), (ws, we), t.words));
             }
         }
+        // Case-sensitive names: per word ("MoE" in "MoE-based"), and per whole atom when it
+        // has several words ("MultiPL-E", "GPT-4").
         for (k, w) in f.words.iter().enumerate() {
             if let Some(ts) = self.acronyms.get(&acronym_key(&w.text)) {
                 for t in ts {
                     out.push(Mention::new(t.concept, f.field, w.start, w.end, w.text.clone(), Rule::Acronym, t.label.clone(), (k, k), 1));
+                }
+            }
+            let last_of_atom = f.words.get(k + 1).is_none_or(|n| n.atom != w.atom);
+            let first = (0..=k).rev().take_while(|&j| f.words[j].atom == w.atom).last().unwrap_or(k);
+            if last_of_atom && first < k {
+                let (start, end) = (f.words[first].start, w.end);
+                let atom = f.slice(start, end);
+                if let Some(ts) = self.acronyms.get(&acronym_key(&atom)) {
+                    for t in ts {
+                        out.push(Mention::new(t.concept, f.field, start, end, atom.clone(), Rule::Acronym, t.label.clone(), (first, k), 1));
+                    }
                 }
             }
         }

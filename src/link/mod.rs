@@ -59,11 +59,13 @@ pub struct LinkConfig {
     pub min_score: f64,
     pub broader: BroaderMode,
     pub weights: score::Weights,
+    /// Let a core concept's score add up the mentions of everything in its branch.
+    pub aggregate: bool,
 }
 
 impl Default for LinkConfig {
     fn default() -> Self {
-        LinkConfig { min_score: 0.5, broader: BroaderMode::None, weights: score::Weights::default() }
+        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true }
     }
 }
 
@@ -369,6 +371,8 @@ impl Linker {
             let concept = &o.concepts[c.concept];
             tags.insert(c.concept, ConceptTag { id: concept.id.clone(), label: concept.pref_label.clone(), score: round(c.score), core: concept.core, evidence: c.evidence.clone() });
         }
+        // A concept reached from a tagged descendant is at least as present as it: its score
+        // is the best of its own and theirs, and the roll-up evidence says where it came from.
         let mut add_derived = |target: usize, from: &Candidate, rule: Rule| {
             let src = &o.concepts[from.concept];
             let ev: Vec<Evidence> = from.evidence.iter().take(3).map(|e| Evidence { rule, label: None, via: Some(src.id.clone()), cue: None, ..e.clone() }).collect();
@@ -376,12 +380,10 @@ impl Linker {
                 let t = &o.concepts[target];
                 ConceptTag { id: t.id.clone(), label: t.pref_label.clone(), score: 0.0, core: t.core, evidence: Vec::new() }
             });
-            if entry.evidence.iter().all(|e| e.rule == Rule::CoreRollup || e.rule == Rule::Broader) {
-                entry.score = entry.score.max(round(from.score));
-                for e in ev {
-                    if entry.evidence.len() < 6 && !entry.evidence.iter().any(|x| x.start == e.start && x.field == e.field && x.via == e.via) {
-                        entry.evidence.push(e);
-                    }
+            entry.score = entry.score.max(round(from.score));
+            for e in ev {
+                if entry.evidence.len() < 8 && !entry.evidence.iter().any(|x| x.start == e.start && x.field == e.field && x.via == e.via) {
+                    entry.evidence.push(e);
                 }
             }
         };
@@ -398,6 +400,41 @@ impl Linker {
             };
             for p in up {
                 add_derived(p, c, Rule::Broader);
+            }
+        }
+        // A core concept is also supported by everything the paper says under it: the
+        // noisy-or of the scores of all candidates in its branch (tagged or not), so that
+        // several weak mentions of one topic (speculative decoding, early exit) add up.
+        if self.config.aggregate {
+            let mut branch: BTreeMap<usize, Vec<&Candidate>> = BTreeMap::new();
+            for c in candidates.iter().filter(|c| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold)) {
+                for &core in &self.core_of[c.concept] {
+                    branch.entry(core).or_default().push(c);
+                }
+            }
+            for (core, members) in branch {
+                if members.len() < 2 {
+                    continue;
+                }
+                let score = 1.0 - members.iter().map(|c| 1.0 - c.score).product::<f64>();
+                if score < self.config.min_score {
+                    continue;
+                }
+                let t = &o.concepts[core];
+                let entry = tags.entry(core).or_insert_with(|| ConceptTag { id: t.id.clone(), label: t.pref_label.clone(), score: 0.0, core: t.core, evidence: Vec::new() });
+                if score > entry.score {
+                    entry.score = round(score);
+                    for m in &members {
+                        let via = o.concepts[m.concept].id.clone();
+                        for e in m.evidence.iter().take(2) {
+                            if entry.evidence.len() < 8 && !entry.evidence.iter().any(|x| x.start == e.start && x.field == e.field) {
+                                let rule = if m.concept == core { e.rule } else { Rule::CoreRollup };
+                                let via = (m.concept != core).then(|| via.clone());
+                                entry.evidence.push(Evidence { rule, via, ..e.clone() });
+                            }
+                        }
+                    }
+                }
             }
         }
         let mut out: Vec<ConceptTag> = tags.into_values().collect();

@@ -25,11 +25,13 @@ pub struct Weights {
     pub prior_work: f64,
     /// Multiplier for one-word labels (less specific than multi-word ones).
     pub single_word: f64,
+    /// Added to an abstract mention that shares a content word with the title.
+    pub title_echo: f64,
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { title: 0.8, keywords: 0.6, abstract_base: 0.3, contribution_bonus: 0.15, passing: 0.25, prior_work: 0.6, single_word: 0.85 }
+        Weights { title: 0.8, keywords: 0.6, abstract_base: 0.3, contribution_bonus: 0.15, passing: 0.25, prior_work: 0.6, single_word: 0.85, title_echo: 0.15 }
     }
 }
 
@@ -68,7 +70,7 @@ pub fn score(doc: &Document, mentions: &[&Mention], w: &Weights) -> (f64, Vec<Ev
     let mut miss = 1.0;
     for m in mentions {
         let (weight, cue) = match doc.field(m.field) {
-            Some(f) => mention_weight(f, m, w),
+            Some(f) => mention_weight(doc.field(Field::Title), f, m, w),
             None => (0.0, None),
         };
         miss *= 1.0 - weight;
@@ -90,14 +92,28 @@ pub fn score(doc: &Document, mentions: &[&Mention], w: &Weights) -> (f64, Vec<Ev
     (1.0 - miss, ev)
 }
 
-fn mention_weight(f: &FieldText, m: &Mention, w: &Weights) -> (f64, Option<String>) {
+/// Words too common in ML titles to say anything about a topic.
+const COMMON: &[&str] = &["model", "language", "larg", "learn", "data", "neural", "network", "method", "approach", "system", "via", "with", "for", "the", "and", "of", "a", "an", "in", "on", "to", "llm", "ai", "deep", "base", "efficient", "scal", "task", "train", "toward", "towards", "new", "study"];
+
+/// Whether a content word of the mention also occurs in the title: an abstract mention of
+/// what the title is about is central.
+fn echoes_title(title: Option<&FieldText>, f: &FieldText, m: &Mention) -> bool {
+    let Some(t) = title else { return false };
+    (m.words.0..=m.words.1.min(f.words.len().saturating_sub(1)))
+        .map(|k| f.words[k].stem.as_str())
+        .filter(|s| s.len() > 2 && !COMMON.contains(s))
+        .any(|s| t.words.iter().any(|tw| tw.stem == s))
+}
+
+fn mention_weight(title: Option<&FieldText>, f: &FieldText, m: &Mention, w: &Weights) -> (f64, Option<String>) {
     let mut weight = match f.field {
         Field::Title => w.title,
         Field::Keywords => w.keywords,
         Field::Abstract => {
             let sentence = f.sentence.get(m.words.0).copied().unwrap_or(0);
             let bonus = if sentence == 0 || is_contribution_sentence(f, sentence) { w.contribution_bonus } else { 0.0 };
-            w.abstract_base + bonus
+            let echo = if echoes_title(title, f, m) { w.title_echo } else { 0.0 };
+            w.abstract_base + bonus + echo
         }
     };
     let mut cue = None;

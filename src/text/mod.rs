@@ -90,33 +90,51 @@ pub fn words(tokens: &[Token]) -> Vec<Word> {
     out
 }
 
-/// Lowercase and singular: `caches` -> `cache`, `studies` -> `study`, `LLMs` -> `llm`,
-/// `Transformers` -> `transformer`; words that only look plural keep their `s` (`loss`,
-/// `corpus`, `analysis`, `bias`, `ss`). Apostrophes are dropped.
+/// The matching form of a word: lowercase, without inflection (plural `-s`/`-es`/`-ies`,
+/// `-ed`, `-ing`, a final `e`), so that `caches`/`cache`, `tuned`/`tuning`/`tune`,
+/// `pre-trained`/`pretraining`, `LLMs`/`LLM` meet. Derivational suffixes are kept on
+/// purpose (`-al`, `-ation`): stripping them would make a hyphenated compound
+/// (`multi-modal`) and its closed form (`multimodal`) stem differently. Words with digits
+/// are only lowercased (`FP8`, `o1`).
 pub fn stem(word: &str) -> String {
     let mut w: String = word.chars().filter(|c| *c != '\'' && *c != '’').flat_map(char::to_lowercase).collect();
-    // Acronym plurals: "LLMs", "MoEs", "GPUs" (uppercase letters then a lowercase s).
+    // Acronym plurals: "LLMs", "MoEs", "GPUs" (capitals then a lowercase s).
     let acronym_plural = word.len() >= 3 && word.ends_with('s') && word[..word.len() - 1].chars().filter(|c| c.is_uppercase()).count() >= 2;
     if acronym_plural {
         w.pop();
         return w;
     }
-    let n = w.chars().count();
-    if n < 4 || !w.is_ascii() {
+    if w.len() < 4 || !w.bytes().all(|b| b.is_ascii_lowercase()) {
         return w;
     }
-    if let Some(base) = w.strip_suffix("ies") {
-        if n > 4 {
+    let has_vowel = |s: &str| s.bytes().any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
+    if let Some(base) = w.strip_suffix("ies").or_else(|| w.strip_suffix("ied")) {
+        if base.len() >= 2 {
             return format!("{base}y");
         }
     }
-    let keeps_s = ["ss", "us", "is", "ys", "ous", "ics"].iter().any(|s| w.ends_with(s)) || w.ends_with("ias") || (w.ends_with("as") && n <= 5);
-    if w.ends_with('s') && !keeps_s {
+    let mut stripped = false;
+    if w.ends_with("sses") {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with('s') && !["ss", "us", "is", "ys", "ics", "ias"].iter().any(|s| w.ends_with(s)) && !(w.len() <= 4 && w.ends_with("as")) {
         w.pop();
     }
-    // "caches"/"cache" and "patches"/"patch" must meet: a final "e" after ch, sh, x, z or
-    // ss is dropped from both forms.
-    if ["che", "she", "xe", "ze", "sse"].iter().any(|s| w.ends_with(s)) {
+    if let Some(base) = w.strip_suffix("ing").filter(|b| b.len() >= 3 && has_vowel(b)) {
+        w = base.to_string();
+        stripped = true;
+    } else if let Some(base) = w.strip_suffix("ed").filter(|b| b.len() >= 3 && has_vowel(b)) {
+        w = base.to_string();
+        stripped = true;
+    }
+    if stripped {
+        // "running" -> "run", "embedded" -> "embed", "modelling" -> "model"; "distilled" keeps ll.
+        let b = w.as_bytes();
+        let n = b.len();
+        if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'a' | b'e' | b'i' | b'o' | b'u' | b's' | b'z') && (b[n - 1] != b'l' || b[n - 3] == b'e') {
+            w.pop();
+        }
+    }
+    if w.len() > 3 && w.ends_with('e') && !w.ends_with("ee") {
         w.pop();
     }
     w
@@ -141,6 +159,14 @@ pub fn looks_like_acronym(label: &str) -> bool {
     let upper = label.chars().filter(|c| c.is_uppercase()).count();
     let lower = label.chars().filter(|c| c.is_lowercase()).count();
     upper >= 2 && (upper > lower || (upper >= 2 && label.chars().next().is_some_and(char::is_uppercase) && label.chars().count() <= 5))
+}
+
+/// Whether a label is a single name with capitals inside (`HumanEval`, `MultiPL-E`,
+/// `LiveCodeBench`, `DeepSpeed`): such names are matched case-sensitively, so that
+/// `MultiPL-E` is not the word "multiple".
+pub fn is_cased_name(label: &str) -> bool {
+    let label = label.trim();
+    !label.contains(' ') && label.chars().skip(1).any(char::is_uppercase) && label.chars().any(char::is_lowercase)
 }
 
 /// The case-sensitive matching form of an acronym: as written, without a plural `s`
@@ -203,36 +229,42 @@ mod tests {
     }
 
     #[test]
-    fn stems() {
-        for (w, s) in [
-            ("caches", "cach"),
-            ("cache", "cach"),
+    fn stems_fold_inflections() {
+        for (a, b) in [
+            ("caches", "cache"),
             ("studies", "study"),
-            ("LLMs", "llm"),
-            ("MoEs", "moe"),
+            ("LLMs", "LLM"),
+            ("MoEs", "MoE"),
             ("Transformers", "transformer"),
-            ("loss", "loss"),
-            ("corpus", "corpus"),
-            ("analysis", "analysis"),
-            ("bias", "bias"),
-            ("experts", "expert"),
-            ("indexes", "index"),
+            ("tuned", "tuning"),
+            ("tune", "tuning"),
+            ("pretrained", "pretraining"),
             ("patches", "patch"),
-            ("patch", "patch"),
             ("classes", "class"),
-            ("class", "class"),
-            ("dynamics", "dynamics"),
-            ("gas", "gas"),
+            ("indexes", "index"),
             ("embeddings", "embedding"),
+            ("embedded", "embedding"),
+            ("alphas", "alpha"),
+            ("modelling", "modeling"),
+            ("scaling", "scale"),
+            ("planned", "plan"),
         ] {
-            assert_eq!(stem(w), s, "{w}");
+            assert_eq!(stem(a), stem(b), "{a} / {b}");
+        }
+        for (a, b) in [("loss", "lose"), ("general", "generation"), ("FP8", "FP16"), ("distilled", "distil"), ("string", "str")] {
+            assert_ne!(stem(a), stem(b), "{a} / {b}");
+        }
+        for w in ["loss", "corpus", "analysis", "bias", "dynamics", "need", "string", "FP8"] {
+            assert_eq!(stem(w), w.to_lowercase(), "{w} keeps its form");
         }
     }
 
     #[test]
     fn label_keys_fold_variants() {
         let k = label_key("key-value cache");
-        assert_eq!(k, "keyvaluecach");
+        assert_eq!(k, "keyvalucach");
+        assert_eq!(label_key("multi-modal models"), label_key("multimodal model"));
+        assert_eq!(label_key("instruction-tuned"), label_key("instruction tuning"));
         assert_eq!(label_key("Key Value Caches"), k);
         assert_eq!(label_key("key value-cache"), k);
         assert_eq!(label_key("pre-training"), label_key("pretraining"));

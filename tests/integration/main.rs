@@ -3,4 +3,5 @@
 //! printed reason when it is absent, except under `CI=true`, where they fail.
 
 mod common;
+mod cso;
 mod ingest;
