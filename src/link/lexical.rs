@@ -17,6 +17,8 @@ struct Target {
     label: String,
     /// Words in the label (longer labels are more specific).
     words: usize,
+    /// Offsets in the key where the label's words start (after the first).
+    bounds: Vec<usize>,
 }
 
 pub struct LexicalMatcher {
@@ -37,7 +39,7 @@ impl LexicalMatcher {
         for (i, c) in o.concepts.iter().enumerate() {
             for (label, kind) in c.labels() {
                 let words = label.split_whitespace().count();
-                let t = Target { concept: i, kind, label: label.to_string(), words };
+                let t = Target { concept: i, kind, label: label.to_string(), words, bounds: key_bounds(label) };
                 if kind == LabelKind::Acronym || looks_like_acronym(label) || is_cased_name(label) {
                     let key = acronym_key(label);
                     let list = acronyms.entry(key).or_default();
@@ -107,6 +109,16 @@ impl LexicalMatcher {
             let (start, end) = (f.words[ws].start, f.words[we].end);
             let text = f.slice(start, end);
             for t in &self.targets[m.pattern().as_usize()] {
+                // A label word may span several text words ("pre training" for
+                // "pretraining") only when they are hyphenated or each is a real word part
+                // (3+ letters): "in as" is not "INAS".
+                let split_ok = (ws..we).all(|k| {
+                    let inner = starts[k + 1] - starts[ws];
+                    t.bounds.contains(&inner) || f.chars.get(f.words[k].end) == Some(&'-') || (f.words[k].stem.len() >= 3 && f.words[k + 1].stem.len() >= 3)
+                });
+                if !split_ok {
+                    continue;
+                }
                 out.push(Mention::new(t.concept, f.field, start, end, text.clone(), rule_for(t.kind), t.label.clone(), (ws, we), t.words));
             }
         }
@@ -131,6 +143,19 @@ impl LexicalMatcher {
             }
         }
     }
+}
+
+/// Where, in a label's key, its words after the first start.
+fn key_bounds(label: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut len = 0;
+    for (i, w) in crate::text::words(&crate::text::tokenize(label)).iter().enumerate() {
+        if i > 0 {
+            out.push(len);
+        }
+        len += w.stem.len();
+    }
+    out
 }
 
 fn rule_for(kind: LabelKind) -> Rule {

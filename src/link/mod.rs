@@ -255,7 +255,7 @@ impl Linker {
             m.find(&doc, &mut mentions);
         }
         let blocked = self.apply_definitions(&doc, &mut mentions);
-        remove_contained(&mut mentions);
+        weaken_contained(&mut mentions);
         let unsupported = self.unsupported_acronyms(&mentions);
 
         // Group by concept, in a fixed order.
@@ -449,16 +449,16 @@ pub fn is_ambiguous_acronym(text: &str) -> bool {
     key.chars().count() <= 3 && key.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// Drop mentions inside a longer mention in the same field ("KV cache" inside "KV cache
-/// quantization"): the longer, more specific label wins.
-fn remove_contained(mentions: &mut Vec<Mention>) {
+/// A mention inside a longer mention in the same field ("KV cache" inside "KV cache
+/// quantization") still names its concept, but less: the longer, more specific label
+/// carries the phrase. Its strength is halved.
+fn weaken_contained(mentions: &mut [Mention]) {
     let spans: Vec<(Field, usize, usize)> = mentions.iter().map(|m| (m.field, m.start, m.end)).collect();
-    let mut keep = vec![true; mentions.len()];
-    for (i, m) in mentions.iter().enumerate() {
-        keep[i] = !spans.iter().any(|&(f, s, e)| f == m.field && s <= m.start && e >= m.end && e - s > m.end - m.start);
+    for m in mentions.iter_mut() {
+        if spans.iter().any(|&(f, s, e)| f == m.field && s <= m.start && e >= m.end && e - s > m.end - m.start) {
+            m.strength *= 0.5;
+        }
     }
-    let mut k = keep.into_iter();
-    mentions.retain(|_| k.next().unwrap_or(true));
 }
 
 fn round(x: f64) -> f64 {
