@@ -27,11 +27,20 @@ enum BenchWhat {
         #[arg(long)]
         no_floor: bool,
     },
+    /// Tagging speed: ontology load (start-up), then reading and tagging every paper in
+    /// parallel (papers/s). For the whole-process figure: `time topicgraph tag -q INPUT > /dev/null`.
+    Tag {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        #[command(flatten)]
+        link: crate::cli::tag::LinkArgs,
+    },
 }
 
 pub fn run(args: BenchArgs) -> Result<u8> {
     match args.what {
         BenchWhat::Read { inputs, no_floor } => bench_read(&inputs, no_floor),
+        BenchWhat::Tag { inputs, link } => bench_tag(&inputs, &link),
     }
 }
 
@@ -74,6 +83,26 @@ fn bench_read(inputs: &[String], no_floor: bool) -> Result<u8> {
     if let Some(kb) = peak_rss_kib() {
         println!("peak RSS: {:.1} MiB", kb as f64 / 1024.0);
     }
+    Ok(0)
+}
+
+fn bench_tag(inputs: &[String], link: &crate::cli::tag::LinkArgs) -> Result<u8> {
+    use rayon::prelude::*;
+    println!("threads: {} (rayon), inputs: {}", rayon::current_num_threads(), inputs.join(" "));
+    let t = Instant::now();
+    let linker = link.linker()?;
+    println!("ontology load + automaton build: {:.1} ms ({} concepts)", t.elapsed().as_secs_f64() * 1000.0, linker.ontology().concepts.len());
+    let mut papers = Vec::new();
+    let cfg = ReadConfig { merge: false, ..Default::default() };
+    let t = Instant::now();
+    read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
+        papers.push(p);
+        Ok(())
+    })?;
+    report("read (parse + clean)", papers.len() as u64, t.elapsed().as_secs_f64(), None);
+    let t = Instant::now();
+    let tags: u64 = papers.par_iter().map(|p| linker.tag(p).concepts.len() as u64).sum();
+    report("tag (lexical linker)", papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags")));
     Ok(0)
 }
 

@@ -56,12 +56,12 @@ impl FieldText {
         for (k, w) in words.iter().enumerate() {
             sentence.push(current);
             let next = words.get(k + 1);
-            let gap: String = match next {
-                Some(n) => chars[w.end..n.start].iter().collect(),
-                None => String::new(),
+            let gap: &[char] = match next {
+                Some(n) => &chars[w.end..n.start],
+                None => &[],
             };
-            joins_next.push(next.is_some() && gap.chars().all(|c| c == ' ' || c == '-' || c == '_'));
-            if ends_sentence(&gap, next.map(|n| n.text.as_str())) {
+            joins_next.push(next.is_some() && gap.iter().all(|&c| c == ' ' || c == '-' || c == '_'));
+            if ends_sentence(gap, next.map(|n| n.text.as_str())) {
                 current += 1;
             }
         }
@@ -77,13 +77,14 @@ impl FieldText {
 /// A sentence ends at `.`, `?`, `!` or `;` followed by a space and a capital, digit or
 /// bracket (not after abbreviations such as "e.g.", which have no space before the next
 /// lowercase word).
-fn ends_sentence(gap: &str, next: Option<&str>) -> bool {
-    let gap = gap.trim_end();
-    let Some(last) = gap.chars().last() else { return false };
+fn ends_sentence(gap: &[char], next: Option<&str>) -> bool {
+    let end = gap.iter().rposition(|c| !c.is_whitespace()).map_or(0, |i| i + 1);
+    let gap = &gap[..end];
+    let Some(&last) = gap.last() else { return false };
     if !matches!(last, '.' | '?' | '!' | ';' | ':') {
         return false;
     }
-    if matches!(gap, ".") && next.is_some_and(|n| n.chars().next().is_some_and(char::is_lowercase)) {
+    if gap == ['.'] && next.is_some_and(|n| n.chars().next().is_some_and(char::is_lowercase)) {
         return false;
     }
     next.is_none_or(|n| n.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))

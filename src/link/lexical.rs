@@ -6,7 +6,9 @@ use crate::link::document::{Document, FieldText};
 use crate::link::{Matcher, Mention, Rule};
 use crate::ontology::{LabelKind, Ontology};
 use crate::text::{acronym_key, is_cased_name, label_key, looks_like_acronym};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind, StartKind};
 use std::collections::HashMap;
 
 /// A label that a key stands for.
@@ -22,8 +24,11 @@ struct Target {
 }
 
 pub struct LexicalMatcher {
-    automaton: AhoCorasick,
+    /// Anchored DFA over label keys: walked from each word start only.
+    automaton: DFA,
     targets: Vec<Vec<Target>>,
+    /// Byte length of each pattern (key).
+    pattern_len: Vec<usize>,
     acronyms: HashMap<String, Vec<Target>>,
     /// Label key -> concepts, for resolving the long forms of defined acronyms.
     by_key: HashMap<String, Vec<usize>>,
@@ -66,8 +71,11 @@ impl LexicalMatcher {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).expect("label automaton builds");
-        LexicalMatcher { automaton, targets, acronyms, by_key }
+        // An anchored DFA: a match must start where a word starts, so the automaton is
+        // walked from word starts only, over the stems that follow, and stops when it dies.
+        let automaton = DFA::builder().match_kind(MatchKind::Standard).start_kind(StartKind::Anchored).build(&patterns).expect("label automaton builds");
+        let pattern_len = patterns.iter().map(String::len).collect();
+        LexicalMatcher { automaton, targets, pattern_len, acronyms, by_key }
     }
 
     /// Concepts whose label key equals this text's key (for defined long forms).
@@ -84,55 +92,64 @@ impl LexicalMatcher {
         if f.words.is_empty() {
             return;
         }
-        // The stream of stems, and which stream offsets start and end words.
-        let mut stream = String::with_capacity(f.text.len());
-        let mut starts = Vec::with_capacity(f.words.len());
-        for w in &f.words {
-            starts.push(stream.len());
-            stream.push_str(&w.stem);
-        }
-        let mut word_at_start = vec![u32::MAX; stream.len() + 1];
-        let mut word_at_end = vec![u32::MAX; stream.len() + 1];
-        for (k, &s) in starts.iter().enumerate() {
-            word_at_start[s] = k as u32;
-            word_at_end[s + f.words[k].stem.len()] = k as u32;
-        }
-        for m in self.automaton.find_overlapping_iter(&stream) {
-            let (ws, we) = (word_at_start[m.start()], word_at_end[m.end()]);
-            if ws == u32::MAX || we == u32::MAX || ws > we {
-                continue;
-            }
-            let (ws, we) = (ws as usize, we as usize);
-            if !(ws..we).all(|k| f.joins_next[k]) {
-                continue;
-            }
-            let (start, end) = (f.words[ws].start, f.words[we].end);
-            let text = f.slice(start, end);
-            for t in &self.targets[m.pattern().as_usize()] {
-                // A label word may span several text words ("pre training" for
-                // "pretraining") only when they are hyphenated or each is a real word part
-                // (3+ letters): "in as" is not "INAS".
-                let split_ok = (ws..we).all(|k| {
-                    let inner = starts[k + 1] - starts[ws];
-                    t.bounds.contains(&inner) || f.chars.get(f.words[k].end) == Some(&'-') || (f.words[k].stem.len() >= 3 && f.words[k + 1].stem.len() >= 3)
-                });
-                if !split_ok {
+        let start_state = match self.automaton.start_state(Anchored::Yes) {
+            Ok(s) => s,
+            Err(_) => return,
+        };
+        for ws in 0..f.words.len() {
+            let mut sid = start_state;
+            let mut len = 0usize;
+            'walk: for we in ws..f.words.len() {
+                if we > ws && !f.joins_next[we - 1] {
+                    break;
+                }
+                for &b in f.words[we].stem.as_bytes() {
+                    sid = self.automaton.next_state(Anchored::Yes, sid, b);
+                    if self.automaton.is_dead(sid) {
+                        break 'walk;
+                    }
+                }
+                len += f.words[we].stem.len();
+                if !self.automaton.is_match(sid) {
                     continue;
                 }
-                out.push(Mention::new(t.concept, f.field, start, end, text.clone(), rule_for(t.kind), t.label.clone(), (ws, we), t.words));
+                let (start, end) = (f.words[ws].start, f.words[we].end);
+                let text = f.slice(start, end);
+                for i in 0..self.automaton.match_len(sid) {
+                    let pid = self.automaton.match_pattern(sid, i);
+                    if self.pattern_len[pid.as_usize()] != len {
+                        continue; // a pattern that ended inside a word
+                    }
+                    for t in &self.targets[pid.as_usize()] {
+                        // A label word may span several text words ("pre training" for
+                        // "pretraining") only when they are hyphenated or each is a real
+                        // word part (3+ letters): "in as" is not "INAS".
+                        let mut inner = 0;
+                        let split_ok = (ws..we).all(|k| {
+                            inner += f.words[k].stem.len();
+                            t.bounds.contains(&inner) || f.chars.get(f.words[k].end) == Some(&'-') || (f.words[k].stem.len() >= 3 && f.words[k + 1].stem.len() >= 3)
+                        });
+                        if split_ok {
+                            out.push(Mention::new(t.concept, f.field, start, end, text.clone(), rule_for(t.kind), t.label.clone(), (ws, we), t.words));
+                        }
+                    }
+                }
             }
         }
         // Case-sensitive names: per word ("MoE" in "MoE-based"), and per whole atom when it
         // has several words ("MultiPL-E", "GPT-4").
         for (k, w) in f.words.iter().enumerate() {
-            if let Some(ts) = self.acronyms.get(&acronym_key(&w.text)) {
-                for t in ts {
-                    out.push(Mention::new(t.concept, f.field, w.start, w.end, w.text.clone(), Rule::Acronym, t.label.clone(), (k, k), 1));
+            // Every case-sensitive label has a capital: words without one cannot match.
+            if w.text.chars().any(char::is_uppercase) {
+                if let Some(ts) = self.acronyms.get(&acronym_key(&w.text)) {
+                    for t in ts {
+                        out.push(Mention::new(t.concept, f.field, w.start, w.end, w.text.clone(), Rule::Acronym, t.label.clone(), (k, k), 1));
+                    }
                 }
             }
             let last_of_atom = f.words.get(k + 1).is_none_or(|n| n.atom != w.atom);
             let first = (0..=k).rev().take_while(|&j| f.words[j].atom == w.atom).last().unwrap_or(k);
-            if last_of_atom && first < k {
+            if last_of_atom && first < k && f.words[first..=k].iter().any(|x| x.text.chars().any(char::is_uppercase)) {
                 let (start, end) = (f.words[first].start, w.end);
                 let atom = f.slice(start, end);
                 if let Some(ts) = self.acronyms.get(&acronym_key(&atom)) {
