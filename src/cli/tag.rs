@@ -151,7 +151,7 @@ pub fn explain(mut args: ExplainArgs) -> Result<u8> {
                 Decision::BlockedByDefinition(w) => w.clone(),
                 Decision::Tagged => unreachable!(),
             };
-            let texts: Vec<String> = c.evidence.iter().map(|e| format!("{:?}", e.text)).collect();
+            let texts: Vec<String> = c.evidence.iter().map(|e| format!("{:?}{}", e.text, e.cue.as_ref().map(|c| format!(" [{c}]")).unwrap_or_default())).collect();
             writeln!(out, "  {:<32} {why}  {}", o.concepts[c.concept].id, texts.join(", "))?;
         }
     }

@@ -5,3 +5,4 @@
 mod common;
 mod cso;
 mod ingest;
+mod link;

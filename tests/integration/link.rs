@@ -1,0 +1,171 @@
+//! `topicgraph tag`, `explain`, `eval` and `ontology`: linking papers to concepts.
+
+use crate::common::{data, run, shared};
+use serde_json::Value;
+
+fn tag(args: &[&str]) -> Vec<Value> {
+    let mut full = vec!["tag", "-q"];
+    full.extend_from_slice(args);
+    let r = run(&full, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json_lines()
+}
+
+fn concept_ids(p: &Value) -> Vec<String> {
+    p["concepts"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn one_line_per_record_in_input_order_without_merging() {
+    let out = tag(&[&data("link/papers.jsonl")]);
+    let ids: Vec<&str> = out.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec!["kv-1", "moe-1", "pass-1", "gps-1", "kv-1"]);
+    for p in &out {
+        assert!(p["entities"].is_array() && p["keywords"].is_array());
+        assert!(p["ontology"].as_str().unwrap().starts_with("bundled@"));
+    }
+}
+
+#[test]
+fn tags_carry_evidence_that_points_into_the_text() {
+    let papers: Vec<Value> = std::fs::read_to_string(data("link/papers.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = tag(&[&data("link/papers.jsonl")]);
+    let kv = &out[0];
+    let ids = concept_ids(kv);
+    for want in ["kv-cache", "llm-serving", "long-context"] {
+        assert!(ids.contains(&want.to_string()), "{want} in {ids:?}");
+    }
+    for c in kv["concepts"].as_array().unwrap() {
+        assert!(c["score"].as_f64().unwrap() >= 0.55);
+        for e in c["evidence"].as_array().unwrap() {
+            let field = e["field"].as_str().unwrap();
+            let text: Vec<char> = papers[0][field].as_str().unwrap().chars().collect();
+            let (s, t) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+            assert_eq!(text[s..t].iter().collect::<String>(), e["text"].as_str().unwrap(), "offsets of {e}");
+            assert!(e["rule"].is_string() && e["matcher"] == "lexical");
+        }
+    }
+}
+
+#[test]
+fn acronyms_passing_mentions_and_ambiguity() {
+    let out = tag(&[&data("link/papers.jsonl")]);
+    let moe = concept_ids(&out[1]);
+    assert!(moe.contains(&"mixture-of-experts".to_string()), "{moe:?}");
+    let pass = concept_ids(&out[2]);
+    assert!(pass.contains(&"information-retrieval".to_string()));
+    assert!(!pass.contains(&"retrieval-augmented-generation".to_string()), "'Unlike RAG pipelines' is a passing mention: {pass:?}");
+    assert!(concept_ids(&out[3]).is_empty(), "GPS in a hiking paper is no concept of ours: {}", out[3]);
+}
+
+#[test]
+fn stdin_stream_filter_matches_file_input() {
+    let bytes = std::fs::read(data("link/papers.jsonl")).unwrap();
+    let r = run(&["tag", "-q", "-"], Some(&bytes));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let from_file = run(&["tag", "-q", &data("link/papers.jsonl")], None);
+    let strip = |s: &str| s.lines().map(|l| l.to_string()).collect::<Vec<_>>();
+    assert_eq!(strip(&r.stdout), strip(&from_file.stdout));
+}
+
+#[test]
+fn broader_modes() {
+    let none = tag(&[&data("link/papers.jsonl")]);
+    let all = tag(&["--broader", "all", &data("link/papers.jsonl")]);
+    let n = concept_ids(&none[0]);
+    let a = concept_ids(&all[0]);
+    assert!(a.len() > n.len(), "{a:?} vs {n:?}");
+    assert!(a.contains(&"efficient-inference".to_string()), "kv-cache's broader concept: {a:?}");
+    let rules: Vec<&str> = all[0]["concepts"].as_array().unwrap().iter().flat_map(|c| c["evidence"].as_array().unwrap().iter().map(|e| e["rule"].as_str().unwrap())).collect();
+    assert!(rules.contains(&"broader"));
+}
+
+#[test]
+fn bring_your_own_ontology() {
+    // Extending the bundled ontology with a Turtle file.
+    let ext = tag(&["--ontology", "bundled", "--ontology", &data("link/mine.ttl"), "--min-score", "0.3", &data("link/papers.jsonl")]);
+    assert!(concept_ids(&ext[0]).contains(&"attention-sinks".to_string()), "{:?}", concept_ids(&ext[0]));
+    assert!(ext[0]["ontology"].as_str().unwrap().contains("+mine.ttl@sha256:"));
+    // Replacing it with a CSV label list.
+    let own = tag(&["--ontology", &data("link/topics.csv"), "--min-score", "0.3", &data("link/papers.jsonl")]);
+    assert!(concept_ids(&own[3]).contains(&"hiking".to_string()), "{}", own[3]);
+    assert!(concept_ids(&own[0]).is_empty(), "the bundled ontology is replaced");
+    let bad = run(&["tag", "--ontology", "no/such.ttl", &data("link/papers.jsonl")], None);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("no/such.ttl"), "{}", bad.stderr);
+}
+
+#[test]
+fn explain_marks_the_text_and_lists_rejections() {
+    let r = run(&["explain", "pass-1", &data("link/papers.jsonl")], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("[Dense Retrieval]{dense-retrieval}"), "{}", r.stdout);
+    assert!(r.stdout.contains("not tagged:") && r.stdout.contains("retrieval-augmented-generation"), "{}", r.stdout);
+    assert!(r.stdout.contains("passing: unlike"), "{}", r.stdout);
+    assert_eq!(run(&["explain", "nope", &data("link/papers.jsonl")], None).code, 1);
+}
+
+#[test]
+fn eval_counts_exactly() {
+    let r = run(&["eval", "--gold", &data("link/gold.jsonl"), "--input", &data("link/papers.jsonl"), "--json"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    // kv-1 (last record wins for a repeated id): kv-cache, llm-serving, long-context;
+    // moe-1: mixture-of-experts; pass-1: information-retrieval + dense-retrieval (fp).
+    assert_eq!(v["concepts"]["tp"], 5);
+    assert_eq!(v["concepts"]["fn"], 0);
+    assert_eq!(v["papers"], 4);
+}
+
+#[test]
+fn ontology_check_and_stats() {
+    let ok = run(&["ontology", "check", "bundled"], None);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    assert!(ok.stdout.contains("0 error(s), 0 warning(s)"), "{}", ok.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ttl");
+    std::fs::write(&bad, "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<http://x/a> skos:prefLabel \"A\" ; skos:broader <http://x/b> .\n<http://x/b> skos:prefLabel \"B\" ; skos:broader <http://x/a> .\n").unwrap();
+    let r = run(&["ontology", "check", bad.to_str().unwrap()], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("error: skos:broader cycle: a -> b -> a"), "{}", r.stdout);
+    let s = run(&["ontology", "stats"], None);
+    assert!(s.stdout.contains("core concepts   45"), "{}", s.stdout);
+}
+
+#[test]
+fn golden_tags() {
+    // The exact output for the fixture papers. After an intended change, regenerate with
+    // `cargo run --release -- tag -q tests/data/link/papers.jsonl > tests/data/link/golden-tags.jsonl`.
+    let r = run(&["tag", "-q", &data("link/papers.jsonl")], None);
+    let want = std::fs::read_to_string(data("link/golden-tags.jsonl")).unwrap();
+    assert_eq!(r.stdout, want);
+}
+
+#[test]
+fn shared_eval_agrees_with_the_reference_scorer() {
+    let (Some(seed), Some(gold), Some(tsv), Some(score)) =
+        (shared("seed/seed-papers.jsonl"), shared("eval/seed-gold.jsonl"), shared("eval/core-concepts.tsv"), shared("eval/score.py"))
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let pred = dir.path().join("pred.jsonl");
+    let r = run(&["tag", "-q", seed.to_str().unwrap(), "--out", pred.to_str().unwrap()], None);
+    assert_eq!(r.code, 0);
+    let ours = run(&["eval", "--gold", gold.to_str().unwrap(), "--concepts-tsv", tsv.to_str().unwrap(), pred.to_str().unwrap(), "--json"], None);
+    let v: Value = serde_json::from_str(&ours.stdout).unwrap();
+    let out = std::process::Command::new("python3").args([score.to_str().unwrap(), gold.to_str().unwrap(), pred.to_str().unwrap(), "--concepts-tsv", tsv.to_str().unwrap()]).output();
+    let Ok(out) = out else {
+        assert!(std::env::var("CI").is_err(), "python3 is needed under CI");
+        eprintln!("SKIP: python3 not available");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("concepts ")).expect("score.py prints a concepts line");
+    let f1: f64 = line.split("F1=").nth(1).unwrap().trim().parse().unwrap();
+    let c = &v["concepts"];
+    let (tp, fp, fn_) = (c["tp"].as_f64().unwrap(), c["fp"].as_f64().unwrap(), c["fn"].as_f64().unwrap());
+    let (p, r) = (tp / (tp + fp), tp / (tp + fn_));
+    let ours_f1 = 2.0 * p * r / (p + r);
+    assert!((ours_f1 - f1).abs() < 0.0005, "ours {ours_f1:.3} vs score.py {f1:.3}");
+}
