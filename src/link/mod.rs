@@ -61,11 +61,15 @@ pub struct LinkConfig {
     pub weights: score::Weights,
     /// Let a core concept's score add up the mentions of everything in its branch.
     pub aggregate: bool,
+    /// A core concept above a tagged narrower core concept is kept only when its own
+    /// mentions reach this score (the annotation rule: the most specific concept, the
+    /// broader one only when the paper is also about it in general).
+    pub general_score: f64,
 }
 
 impl Default for LinkConfig {
     fn default() -> Self {
-        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true }
+        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8 }
     }
 }
 
@@ -371,35 +375,11 @@ impl Linker {
             let concept = &o.concepts[c.concept];
             tags.insert(c.concept, ConceptTag { id: concept.id.clone(), label: concept.pref_label.clone(), score: round(c.score), core: concept.core, evidence: c.evidence.clone() });
         }
-        // A concept reached from a tagged descendant is at least as present as it: its score
-        // is the best of its own and theirs, and the roll-up evidence says where it came from.
-        let mut add_derived = |target: usize, from: &Candidate, rule: Rule| {
-            let src = &o.concepts[from.concept];
-            let ev: Vec<Evidence> = from.evidence.iter().take(3).map(|e| Evidence { rule, label: None, via: Some(src.id.clone()), cue: None, ..e.clone() }).collect();
-            let entry = tags.entry(target).or_insert_with(|| {
-                let t = &o.concepts[target];
-                ConceptTag { id: t.id.clone(), label: t.pref_label.clone(), score: 0.0, core: t.core, evidence: Vec::new() }
-            });
-            entry.score = entry.score.max(round(from.score));
-            for e in ev {
-                if entry.evidence.len() < 8 && !entry.evidence.iter().any(|x| x.start == e.start && x.field == e.field && x.via == e.via) {
-                    entry.evidence.push(e);
-                }
-            }
-        };
         for c in &tagged {
             for &core in &self.core_of[c.concept] {
                 if core != c.concept {
-                    add_derived(core, c, Rule::CoreRollup);
+                    add_derived(o, &mut tags, core, c, Rule::CoreRollup);
                 }
-            }
-            let up: Vec<usize> = match self.config.broader {
-                BroaderMode::None => Vec::new(),
-                BroaderMode::Parent => o.concepts[c.concept].broader.clone(),
-                BroaderMode::All => o.ancestors(c.concept),
-            };
-            for p in up {
-                add_derived(p, c, Rule::Broader);
             }
         }
         // A core concept is also supported by everything the paper says under it: the
@@ -437,9 +417,49 @@ impl Linker {
                 }
             }
         }
+        // Most specific core concept: a core concept whose narrower core concept is also
+        // tagged (reasoning above mathematical-reasoning) stays only when the paper is about it
+        // in general too: its own mentions alone reach `general_score`.
+        let tagged_cores: Vec<usize> = tags.iter().filter(|(_, t)| t.core).map(|(&i, _)| i).collect();
+        for &c in &tagged_cores {
+            let has_narrower_core = tagged_cores.iter().any(|&d| d != c && o.ancestors(d).contains(&c));
+            let own = candidates.iter().find(|x| x.concept == c).map_or(0.0, |x| x.score);
+            if has_narrower_core && own < self.config.general_score {
+                tags.remove(&c);
+            }
+        }
+        // Broader concepts on request, after the most-specific rule: asked for, they stay.
+        for c in &tagged {
+            let up: Vec<usize> = match self.config.broader {
+                BroaderMode::None => Vec::new(),
+                BroaderMode::Parent => o.concepts[c.concept].broader.clone(),
+                BroaderMode::All => o.ancestors(c.concept),
+            };
+            for p in up {
+                add_derived(o, &mut tags, p, c, Rule::Broader);
+            }
+        }
         let mut out: Vec<ConceptTag> = tags.into_values().collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         out
+    }
+}
+
+/// Add (or raise) a concept reached from a tagged one: it is at least as present as its
+/// descendant, so its score is the best of its own and theirs, and the evidence says where
+/// it came from.
+fn add_derived(o: &Ontology, tags: &mut BTreeMap<usize, ConceptTag>, target: usize, from: &Candidate, rule: Rule) {
+    let src = &o.concepts[from.concept];
+    let entry = tags.entry(target).or_insert_with(|| {
+        let t = &o.concepts[target];
+        ConceptTag { id: t.id.clone(), label: t.pref_label.clone(), score: 0.0, core: t.core, evidence: Vec::new() }
+    });
+    entry.score = entry.score.max(round(from.score));
+    for e in from.evidence.iter().take(3) {
+        let e = Evidence { rule, label: None, via: Some(src.id.clone()), cue: None, ..e.clone() };
+        if entry.evidence.len() < 8 && !entry.evidence.iter().any(|x| x.start == e.start && x.field == e.field && x.via == e.via) {
+            entry.evidence.push(e);
+        }
     }
 }
 
