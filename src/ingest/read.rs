@@ -153,7 +153,9 @@ pub fn read_inputs(
     // producers (open, decompress, split, parse documents; one file each, several files at
     // once) -> worker (parse lines, clean; in parallel) -> this thread (count, report, merge
     // or sink). Every queue is bounded; files are consumed in input order.
-    let (order_tx, order_rx) = std::sync::mpsc::channel::<Receiver<Msg>>();
+    // Bounded: at most a few files are read ahead of the worker (small files would
+    // otherwise all be read into their queues at once).
+    let (order_tx, order_rx) = sync_channel::<Receiver<Msg>>(2);
     let next_file = std::sync::Mutex::new((0usize, Some(order_tx)));
     std::thread::scope(|scope| -> Result<(), IngestError> {
         let (done_tx, done_rx) = sync_channel::<Done>(4);
@@ -336,7 +338,7 @@ fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool) -> Outc
 /// A producer thread: takes the next file, announces its queue to the worker in file order
 /// (under the lock, so queues arrive in order whichever thread reads which file), and fills
 /// it. Bounded queues keep at most a few batches of each file in flight.
-fn produce(files: &[InputFile], cfg: &ReadConfig, next: &std::sync::Mutex<(usize, Option<std::sync::mpsc::Sender<Receiver<Msg>>>)>) {
+fn produce(files: &[InputFile], cfg: &ReadConfig, next: &std::sync::Mutex<(usize, Option<SyncSender<Receiver<Msg>>>)>) {
     loop {
         let (idx, tx) = {
             let Ok(mut guard) = next.lock() else { return };
