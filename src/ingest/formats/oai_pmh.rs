@@ -533,29 +533,4 @@ mod tests {
         assert!(split_authors("  ").is_empty());
     }
 
-    /// Reads the shared real samples when present: `cargo test --lib <format> -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn real_samples() {
-        let Ok(entries) = std::fs::read_dir("/work/shared/formats") else {
-            eprintln!("/work/shared/formats absent, skipped");
-            return;
-        };
-        let ctx = ParseCtx { file: "-".into(), listing_date: None };
-        for path in entries.filter_map(|e| Some(e.ok()?.path())) {
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            if !name.starts_with("arxiv_oai_pmh_") {
-                continue;
-            }
-            let mut input = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
-            let mut recs = Vec::new();
-            parse(&mut input, &ctx, &mut |r| recs.push(r)).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let papers = recs.iter().filter(|r| matches!(r, Record::Paper { .. })).count();
-            eprintln!("{name}: {} records, {papers} papers", recs.len());
-            for r in &recs {
-                eprintln!("  {r:?}");
-            }
-            assert!(papers > 0, "{name}");
-        }
-    }
 }
