@@ -24,25 +24,29 @@ fn is_joiner(c: char) -> bool {
 /// `v1.5`, not a sentence end), with trailing `+` kept (`HumanEval+`, `C++`, `MiniWob++`).
 /// Apostrophes join only inside words (`model's` is split before `'s`).
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
+    // (char, byte offset) pairs: tokens are cut from the text by bytes (one exact
+    // allocation each) and reported by code points.
+    let chars: Vec<(char, usize)> = text.char_indices().map(|(b, c)| (c, b)).collect();
+    let n = chars.len();
+    let at = |i: usize| chars[i].0;
+    let byte = |i: usize| if i < n { chars[i].1 } else { text.len() };
+    let mut out = Vec::with_capacity(n / 5);
     let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_alphanumeric() {
+    while i < n {
+        if !at(i).is_alphanumeric() {
             i += 1;
             continue;
         }
         let start = i;
         let mut j = i + 1;
         loop {
-            while j < chars.len() && chars[j].is_alphanumeric() {
+            while j < n && at(j).is_alphanumeric() {
                 j += 1;
             }
-            if j + 1 < chars.len() && is_joiner(chars[j]) && chars[j + 1].is_alphanumeric() {
-                let c = chars[j];
-                let ok = match c {
-                    '.' => chars[j + 1].is_ascii_digit(),
-                    '\'' | '’' => !(chars[j + 1] == 's' && !chars.get(j + 2).is_some_and(|c| c.is_alphanumeric())),
+            if j + 1 < n && is_joiner(at(j)) && at(j + 1).is_alphanumeric() {
+                let ok = match at(j) {
+                    '.' => at(j + 1).is_ascii_digit(),
+                    '\'' | '’' => !(at(j + 1) == 's' && !(j + 2 < n && at(j + 2).is_alphanumeric())),
                     _ => true,
                 };
                 if ok {
@@ -52,10 +56,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             break;
         }
-        while j < chars.len() && chars[j] == '+' {
+        while j < n && at(j) == '+' {
             j += 1;
         }
-        out.push(Token { text: chars[start..j].iter().collect(), start, end: j });
+        out.push(Token { text: text[byte(start)..byte(j)].to_string(), start, end: j });
         i = j;
     }
     out
@@ -97,7 +101,12 @@ pub fn words(tokens: &[Token]) -> Vec<Word> {
 /// (`multi-modal`) and its closed form (`multimodal`) stem differently. Words with digits
 /// are only lowercased (`FP8`, `o1`).
 pub fn stem(word: &str) -> String {
-    let mut w: String = word.chars().filter(|c| *c != '\'' && *c != '’').flat_map(char::to_lowercase).collect();
+    let mut w = String::with_capacity(word.len());
+    if word.is_ascii() {
+        w.extend(word.bytes().filter(|&b| b != b'\'').map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        w.extend(word.chars().filter(|c| *c != '\'' && *c != '’').flat_map(char::to_lowercase));
+    }
     // Acronym plurals: "LLMs", "MoEs", "GPUs" (capitals then a lowercase s).
     let acronym_plural = word.len() >= 3 && word.ends_with('s') && word[..word.len() - 1].chars().filter(|c| c.is_uppercase()).count() >= 2;
     if acronym_plural {
