@@ -47,6 +47,8 @@ enum Command {
     Explain(tag::ExplainArgs),
     /// Precision, recall and F1 against a gold standard.
     Eval(eval::EvalArgs),
+    /// Count how many papers of a corpus mention each concept (for --stats).
+    Stats(tag::StatsArgs),
     /// Validate or summarise an ontology.
     Ontology(ontology::OntologyArgs),
     /// Speed benchmarks.
@@ -60,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::Tag(args) => tag::run(args),
         Command::Explain(args) => tag::explain(args),
         Command::Eval(args) => eval::run(args),
+        Command::Stats(args) => tag::stats(args),
         Command::Ontology(args) => ontology::run(args),
         Command::Bench(args) => bench::run(args),
     };

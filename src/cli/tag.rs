@@ -7,6 +7,7 @@ use clap::Args;
 use rayon::prelude::*;
 use std::io::Write;
 use topicgraph::ingest::read_inputs;
+use topicgraph::link::stats::ConceptStats;
 use topicgraph::link::{BroaderMode, Decision, LinkConfig, Linker};
 use topicgraph::model::Paper;
 use topicgraph::ontology::{Ontology, OntologySpec};
@@ -26,6 +27,10 @@ pub struct LinkArgs {
     /// is always added, with rule core-rollup).
     #[arg(long, default_value = "none", value_name = "MODE")]
     pub broader: BroaderMode,
+    /// Corpus statistics (from `topicgraph stats`): mentions of concepts that many papers
+    /// name weigh less.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<String>,
 }
 
 impl LinkArgs {
@@ -35,7 +40,15 @@ impl LinkArgs {
         }
         let ontology = Ontology::load(&self.ontologies).context("loading the ontology")?;
         let config = LinkConfig { min_score: self.min_score, broader: self.broader, ..Default::default() };
-        Ok(Linker::new(ontology, config))
+        let linker = Linker::new(ontology, config);
+        Ok(match &self.stats {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+                let stats = ConceptStats::from_tsv(&text).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+                linker.with_stats(&stats)
+            }
+            None => linker,
+        })
     }
 }
 
@@ -196,4 +209,55 @@ fn wrap(text: &str, width: usize) -> String {
         line += word.len();
     }
     out
+}
+
+/// Count, over a reference corpus, how many papers mention each concept (the table that
+/// `--stats` reads), e.g. over the CC0 arXiv records:
+/// `topicgraph stats ../shared/corpus/arxiv-daily/ --out arxiv-stats.tsv`.
+#[derive(Args)]
+#[command(after_help = "Example:\n  topicgraph stats ../shared/corpus/arxiv-daily/ --ontology mine.ttl --out mine-stats.tsv")]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// Where to write the table.
+    #[arg(long, short, default_value = "-", value_name = "FILE")]
+    pub out: String,
+}
+
+pub fn stats(mut args: StatsArgs) -> Result<u8> {
+    let linker = args.link.linker()?;
+    args.input.no_merge = true;
+    let cfg = args.input.read_config();
+    let mut observer = StderrObserver::new(args.input.quiet);
+    let mut counts = vec![0u64; linker.ontology().concepts.len()];
+    let mut papers = 0u64;
+    let mut batch: Vec<Paper> = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<Paper>, counts: &mut Vec<u64>| {
+        let seen: Vec<Vec<usize>> = batch.par_iter().map(|p| linker.mentioned(p)).collect();
+        for ids in seen {
+            for i in ids {
+                counts[i] += 1;
+            }
+        }
+        batch.clear();
+    };
+    let summary = read_inputs(&args.input.inputs, &cfg, &mut observer, &mut |p| {
+        papers += 1;
+        batch.push(p);
+        if batch.len() == BATCH {
+            flush(&mut batch, &mut counts);
+        }
+        Ok(())
+    })?;
+    flush(&mut batch, &mut counts);
+    observer.finish();
+    let o = linker.ontology();
+    let table = ConceptStats { papers, df: counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(i, &n)| (o.concepts[i].id.clone(), n)).collect() };
+    with_output(&args.out, |w| Ok(w.write_all(table.to_tsv().as_bytes())?))?;
+    if !args.input.quiet {
+        crate::cli::papers::print_summary("stats", &summary, &observer);
+    }
+    Ok(args.input.exit_code(&summary))
 }

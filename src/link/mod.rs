@@ -12,6 +12,7 @@ pub mod acronym;
 pub mod document;
 pub mod lexical;
 pub mod score;
+pub mod stats;
 
 use crate::model::Paper;
 use crate::ontology::Ontology;
@@ -221,13 +222,34 @@ pub struct Linker {
     config: LinkConfig,
     /// For each concept, its nearest core concepts (precomputed).
     core_of: Vec<Vec<usize>>,
+    /// For each concept, the weight factor from corpus statistics (1 without them).
+    specificity: Vec<f64>,
 }
 
 impl Linker {
     pub fn new(ontology: Ontology, config: LinkConfig) -> Linker {
         let lexical = lexical::LexicalMatcher::new(&ontology);
         let core_of = (0..ontology.concepts.len()).map(|i| ontology.nearest_core(i)).collect();
-        Linker { version: ontology.version(), ontology, lexical, extra: Vec::new(), config, core_of }
+        let specificity = vec![1.0; ontology.concepts.len()];
+        Linker { version: ontology.version(), ontology, lexical, extra: Vec::new(), config, core_of, specificity }
+    }
+
+    /// Weigh mentions of common concepts less, by their share of a reference corpus.
+    pub fn with_stats(mut self, stats: &stats::ConceptStats) -> Linker {
+        self.specificity = self.ontology.concepts.iter().map(|c| stats.factor(&c.id)).collect();
+        self
+    }
+
+    /// The concepts a paper mentions at all (any matcher, before scoring): what
+    /// `topicgraph stats` counts.
+    pub fn mentioned(&self, paper: &Paper) -> Vec<usize> {
+        let doc = Document::new(paper);
+        let mut mentions = Vec::new();
+        self.lexical.find(&doc, &mut mentions);
+        let mut ids: Vec<usize> = mentions.iter().map(|m| m.concept).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     /// Add another matcher (e.g. a semantic one); its mentions are scored with the rest.
@@ -269,7 +291,7 @@ impl Linker {
         }
         let mut candidates = Vec::new();
         for (&concept, ms) in &by_concept {
-            let (score, evidence) = score::score(&doc, ms, &self.config.weights);
+            let (score, evidence) = score::score(&doc, ms, &self.config.weights, self.specificity[concept]);
             let decision = if let Some(why) = blocked.iter().find(|(c, _)| *c == concept).map(|(_, w)| w.clone()) {
                 Decision::BlockedByDefinition(why)
             } else if unsupported.contains(&concept) {

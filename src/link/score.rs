@@ -65,7 +65,8 @@ const CONTRIBUTION_VERBS: &[&str] = &[
 ];
 
 /// Score a concept from its mentions; also returns the evidence, strongest first.
-pub fn score(doc: &Document, mentions: &[&Mention], w: &Weights) -> (f64, Vec<Evidence>) {
+/// `specificity` scales every mention (corpus statistics; 1 without them).
+pub fn score(doc: &Document, mentions: &[&Mention], w: &Weights, specificity: f64) -> (f64, Vec<Evidence>) {
     let mut ev: Vec<Evidence> = Vec::with_capacity(mentions.len());
     let mut miss = 1.0;
     for m in mentions {
@@ -73,6 +74,7 @@ pub fn score(doc: &Document, mentions: &[&Mention], w: &Weights) -> (f64, Vec<Ev
             Some(f) => mention_weight(doc.field(Field::Title), f, m, w),
             None => (0.0, None),
         };
+        let weight = weight * specificity;
         miss *= 1.0 - weight;
         ev.push(Evidence {
             field: m.field,

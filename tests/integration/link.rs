@@ -169,3 +169,21 @@ fn shared_eval_agrees_with_the_reference_scorer() {
     let ours_f1 = 2.0 * p * r / (p + r);
     assert!((ours_f1 - f1).abs() < 0.0005, "ours {ours_f1:.3} vs score.py {f1:.3}");
 }
+
+#[test]
+fn stats_table_and_its_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("stats.tsv");
+    let r = run(&["stats", "-q", &data("link/papers.jsonl"), "--out", table.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(&table).unwrap();
+    assert!(text.starts_with("# papers 5\nconcept\tpapers\n"), "{text}");
+    assert!(text.contains("kv-cache\t2\n"), "both kv-1 records mention the KV cache: {text}");
+    // Every fixture concept is common in a 5-paper corpus: with the table, weights drop.
+    let plain = tag(&[&data("link/papers.jsonl")]);
+    let with = tag(&["--stats", table.to_str().unwrap(), &data("link/papers.jsonl")]);
+    let score = |v: &Vec<Value>, id: &str| v[0]["concepts"].as_array().unwrap().iter().find(|c| c["id"] == id).map(|c| c["score"].as_f64().unwrap());
+    assert!(score(&with, "kv-cache").unwrap_or(0.0) < score(&plain, "kv-cache").unwrap());
+    let bad = run(&["tag", "--stats", data("link/papers.jsonl").as_str(), &data("link/papers.jsonl")], None);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+}
