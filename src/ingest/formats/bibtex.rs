@@ -641,27 +641,23 @@ fn strip_group(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::formats::test_util;
     use std::path::Path;
 
     fn run(input: &[u8]) -> Vec<Record> {
-        let ctx = ParseCtx { file: "test.bib".into(), listing_date: None };
-        let mut out = Vec::new();
-        parse(&mut &input[..], &ctx, &mut |r| out.push(r)).expect("in-memory input reads");
+        let (out, res) = test_util::run_parser(parse, input);
+        res.expect("in-memory input reads");
         out
     }
 
     fn paper(r: &Record) -> (&Paper, Loc) {
-        match r {
-            Record::Paper { paper, loc, version: None } => (paper, *loc),
-            other => panic!("expected a paper, got {other:?}"),
-        }
+        let (p, version, loc) = test_util::paper_of(r);
+        assert_eq!(version, None);
+        (p, loc)
     }
 
     fn bad(r: &Record) -> (Loc, &str) {
-        match r {
-            Record::Bad { loc, reason } => (*loc, reason),
-            other => panic!("expected a bad record, got {other:?}"),
-        }
+        test_util::bad_of(r)
     }
 
     fn names(p: &Paper) -> Vec<&str> {

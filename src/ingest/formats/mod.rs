@@ -24,5 +24,7 @@ pub mod ris;
 pub mod s2;
 
 mod json_util;
+#[cfg(test)]
+mod test_util;
 mod util;
 mod xml_util;

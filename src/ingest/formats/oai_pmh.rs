@@ -375,24 +375,18 @@ fn affiliation_refs(group: &str) -> Option<Vec<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::formats::test_util;
 
     fn run(xml: &str) -> (Vec<Record>, Result<(), String>) {
-        let ctx = ParseCtx { file: "test.xml".into(), listing_date: None };
-        let mut out = Vec::new();
-        let res = parse(&mut xml.as_bytes(), &ctx, &mut |r| out.push(r));
-        (out, res)
+        test_util::run_parser(parse, xml.as_bytes())
     }
 
     fn fixture(name: &str) -> String {
-        let path = format!("{}/tests/data/formats/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        String::from_utf8(test_util::fixture_bytes(name)).expect("UTF-8 fixture")
     }
 
     fn paper(r: &Record) -> (&Paper, Option<u32>, Loc) {
-        match r {
-            Record::Paper { paper, version, loc } => (paper, *version, *loc),
-            other => panic!("expected a paper, got {other:?}"),
-        }
+        test_util::paper_of(r)
     }
 
     fn names(authors: &[Author]) -> Vec<&str> {

@@ -306,32 +306,26 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    type Parser = fn(&mut dyn BufRead, &ParseCtx, &mut dyn FnMut(Record)) -> Result<(), String>;
+    use crate::ingest::formats::test_util::{self, Parser};
 
     fn run(parser: Parser, input: &[u8]) -> Vec<Record> {
-        let ctx = ParseCtx { file: "test".into(), listing_date: None };
-        let mut out = Vec::new();
-        parser(&mut &input[..], &ctx, &mut |r| out.push(r)).expect("in-memory input reads");
+        let (out, res) = test_util::run_parser(parser, input);
+        res.expect("in-memory input reads");
         out
     }
 
     fn fixture(parser: Parser, name: &str) -> Vec<Record> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats").join(name);
-        run(parser, &std::fs::read(path).expect("fixture exists"))
+        run(parser, &test_util::fixture_bytes(name))
     }
 
     fn paper(r: &Record) -> (&Paper, Loc) {
-        match r {
-            Record::Paper { paper, loc, version: None } => (paper, *loc),
-            other => panic!("expected a paper, got {other:?}"),
-        }
+        let (p, version, loc) = test_util::paper_of(r);
+        assert_eq!(version, None);
+        (p, loc)
     }
 
     fn bad(r: &Record) -> (Loc, &str) {
-        match r {
-            Record::Bad { loc, reason } => (*loc, reason),
-            other => panic!("expected a bad record, got {other:?}"),
-        }
+        test_util::bad_of(r)
     }
 
     fn names(p: &Paper) -> Vec<&str> {
