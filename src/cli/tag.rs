@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;
 use std::io::Write;
-use topicgraph::ingest::read_inputs;
+use topicgraph::ingest::{read_inputs, ReadConfig, ReadSummary};
 use topicgraph::link::stats::ConceptStats;
 use topicgraph::link::{BroaderMode, Decision, LinkConfig, Linker};
 use topicgraph::model::Paper;
@@ -73,34 +73,42 @@ pub struct TagArgs {
 
 const BATCH: usize = 2048;
 
-pub fn run(mut args: TagArgs) -> Result<u8> {
+/// Read every input record (never merged: each record is answered on its own), map batches
+/// of papers in parallel with `map`, and hand the results to `consume` in input order.
+fn map_records<T: Send>(
+    input: &InputArgs,
+    observer: &mut StderrObserver,
+    map: impl Fn(&Paper) -> T + Sync,
+    mut consume: impl FnMut(Vec<T>) -> std::io::Result<()>,
+) -> Result<ReadSummary> {
+    let cfg = ReadConfig { merge: false, ..input.read_config() };
+    let mut batch: Vec<Paper> = Vec::with_capacity(BATCH);
+    let mut flush = |batch: &mut Vec<Paper>| -> std::io::Result<()> {
+        let out: Vec<T> = batch.par_iter().map(&map).collect();
+        batch.clear();
+        consume(out)
+    };
+    let summary = read_inputs(&input.inputs, &cfg, observer, &mut |paper| {
+        batch.push(paper);
+        if batch.len() == BATCH {
+            flush(&mut batch)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut batch)?;
+    Ok(summary)
+}
+
+pub fn run(args: TagArgs) -> Result<u8> {
     let linker = args.link.linker()?;
-    args.input.no_merge = true; // tag is a pure function of each record
-    let cfg = args.input.read_config();
     let mut observer = StderrObserver::new(args.input.quiet);
     let summary = with_output(&args.out, |w| {
-        let mut batch: Vec<Paper> = Vec::with_capacity(BATCH);
-        let flush = |batch: &mut Vec<Paper>, w: &mut dyn Write| -> std::io::Result<()> {
-            let lines: Vec<Vec<u8>> = batch
-                .par_iter()
-                .map(|p| {
-                    let mut line = serde_json::to_vec(&linker.tag(p)).expect("tags serialise");
-                    line.push(b'\n');
-                    line
-                })
-                .collect();
-            batch.clear();
-            lines.iter().try_for_each(|l| w.write_all(l))
+        let line = |p: &Paper| {
+            let mut line = serde_json::to_vec(&linker.tag(p)).expect("tags serialise");
+            line.push(b'\n');
+            line
         };
-        let s = read_inputs(&args.input.inputs, &cfg, &mut observer, &mut |paper| {
-            batch.push(paper);
-            if batch.len() == BATCH {
-                flush(&mut batch, w)?;
-            }
-            Ok(())
-        })?;
-        flush(&mut batch, w)?;
-        Ok(s)
+        map_records(&args.input, &mut observer, line, |lines| lines.iter().try_for_each(|l| w.write_all(l)))
     })?;
     observer.finish();
     if !args.input.quiet {
@@ -226,32 +234,20 @@ pub struct StatsArgs {
     pub out: String,
 }
 
-pub fn stats(mut args: StatsArgs) -> Result<u8> {
+pub fn stats(args: StatsArgs) -> Result<u8> {
     let linker = args.link.linker()?;
-    args.input.no_merge = true;
-    let cfg = args.input.read_config();
     let mut observer = StderrObserver::new(args.input.quiet);
     let mut counts = vec![0u64; linker.ontology().concepts.len()];
     let mut papers = 0u64;
-    let mut batch: Vec<Paper> = Vec::with_capacity(BATCH);
-    let flush = |batch: &mut Vec<Paper>, counts: &mut Vec<u64>| {
-        let seen: Vec<Vec<usize>> = batch.par_iter().map(|p| linker.mentioned(p)).collect();
+    let summary = map_records(&args.input, &mut observer, |p| linker.mentioned(p), |seen| {
         for ids in seen {
+            papers += 1;
             for i in ids {
                 counts[i] += 1;
             }
         }
-        batch.clear();
-    };
-    let summary = read_inputs(&args.input.inputs, &cfg, &mut observer, &mut |p| {
-        papers += 1;
-        batch.push(p);
-        if batch.len() == BATCH {
-            flush(&mut batch, &mut counts);
-        }
         Ok(())
     })?;
-    flush(&mut batch, &mut counts);
     observer.finish();
     let o = linker.ontology();
     let table = ConceptStats { papers, df: counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(i, &n)| (o.concepts[i].id.clone(), n)).collect() };
