@@ -31,6 +31,9 @@ pub struct LinkArgs {
     /// name weigh less.
     #[arg(long, value_name = "FILE")]
     pub stats: Option<String>,
+    /// Lexical matching only: no weak evidence from the words of concepts' scope notes.
+    #[arg(long)]
+    pub no_scope: bool,
 }
 
 impl LinkArgs {
@@ -39,7 +42,7 @@ impl LinkArgs {
             bail!("--min-score must be between 0 and 1, got {}", self.min_score);
         }
         let ontology = Ontology::load(&self.ontologies).context("loading the ontology")?;
-        let config = LinkConfig { min_score: self.min_score, broader: self.broader, ..Default::default() };
+        let config = LinkConfig { min_score: self.min_score, broader: self.broader, scope: !self.no_scope, ..Default::default() };
         let linker = Linker::new(ontology, config);
         Ok(match &self.stats {
             Some(path) => {

@@ -11,6 +11,7 @@
 pub mod acronym;
 pub mod document;
 pub mod lexical;
+pub mod scope;
 pub mod score;
 pub mod stats;
 
@@ -66,11 +67,13 @@ pub struct LinkConfig {
     /// mentions reach this score (the annotation rule: the most specific concept, the
     /// broader one only when the paper is also about it in general).
     pub general_score: f64,
+    /// Also propose concepts from the words of their scope notes ([`scope`]).
+    pub scope: bool,
 }
 
 impl Default for LinkConfig {
     fn default() -> Self {
-        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8 }
+        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true }
     }
 }
 
@@ -231,7 +234,8 @@ impl Linker {
         let lexical = lexical::LexicalMatcher::new(&ontology);
         let core_of = (0..ontology.concepts.len()).map(|i| ontology.nearest_core(i)).collect();
         let specificity = vec![1.0; ontology.concepts.len()];
-        Linker { version: ontology.version(), ontology, lexical, extra: Vec::new(), config, core_of, specificity }
+        let extra: Vec<Box<dyn Matcher>> = if config.scope { vec![Box::new(scope::ScopeMatcher::new(&ontology))] } else { Vec::new() };
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, specificity }
     }
 
     /// Weigh mentions of common concepts less, by their share of a reference corpus.
