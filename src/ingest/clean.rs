@@ -312,7 +312,7 @@ fn strip_markup(s: &str) -> (String, bool) {
     while let Some(pos) = rest.find(['<', '&']) {
         out.push_str(&rest[..pos]);
         let tail = &rest[pos..];
-        if tail.starts_with('<') {
+        if let Some(after) = tail.strip_prefix('<') {
             if let Some(len) = tag_len(tail) {
                 let name = tail[1..len].trim_start_matches('/');
                 let name = name.split(|c: char| c.is_whitespace() || c == '>' || c == '/').next().unwrap_or("");
@@ -325,7 +325,7 @@ fn strip_markup(s: &str) -> (String, bool) {
                 continue;
             }
             out.push('<');
-            rest = &tail[1..];
+            rest = after;
         } else if let Some((c, len)) = entity(tail) {
             out.push(c);
             rest = &tail[len..];
