@@ -586,6 +586,35 @@ mod tests {
     }
 
     #[test]
+    fn the_most_specific_core_concept_wins() {
+        let l = linker();
+        let t = l.tag(&paper("Mathematical reasoning with small models", "We improve mathematical reasoning of small models on GSM8K word problems."));
+        let ids = ids(&t);
+        assert!(ids.contains(&"mathematical-reasoning"), "{ids:?}");
+        assert!(!ids.contains(&"reasoning"), "reasoning only inside 'mathematical reasoning': {ids:?}");
+    }
+
+    #[test]
+    fn cased_names_match_case_sensitively() {
+        let l = linker();
+        let mentioned = |abs: &str| -> Vec<String> { l.mentioned(&paper("T", abs)).iter().map(|&i| l.ontology().concepts[i].id.clone()).collect() };
+        assert!(mentioned("We evaluate on MultiPL-E and HumanEval.").contains(&"multipl-e".to_string()));
+        assert!(!mentioned("We evaluate on multiple benchmarks.").contains(&"multipl-e".to_string()));
+    }
+
+    #[test]
+    fn label_words_span_text_words_only_when_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.txt");
+        std::fs::write(&path, "inas\npretraining\n").unwrap();
+        let l = Linker::new(Ontology::load(&[OntologySpec::File(path)]).unwrap(), LinkConfig { scope: false, ..Default::default() });
+        let found = |abs: &str| l.mentioned(&paper("T", abs)).len();
+        assert_eq!(found("results in as few steps"), 0, "'in as' is not 'inas'");
+        assert_eq!(found("the INAS method"), 1);
+        assert_eq!(found("large-scale pre training"), 1, "'pre training' is 'pretraining'");
+    }
+
+    #[test]
     fn tagging_is_deterministic_and_carries_the_version() {
         let l = linker();
         let p = paper("Speculative decoding with draft models", "We study speculative decoding and KV cache reuse.");
