@@ -55,7 +55,8 @@ fn is_clean_inline(s: &str) -> bool {
         && (s.is_ascii() || (!needs_nfc(s) && !s.chars().any(|c| !c.is_ascii() && c.is_whitespace())))
 }
 
-/// Clean one text field. Never fails: over-deep braces are checked by [`check_text`].
+/// Clean one text field. Never fails: over-deep braces are rejected before, by
+/// [`finalize`] with [`brace_depth`].
 pub fn clean_text(raw: &str) -> Cleaned {
     let has_markup = memchr2(b'<', b'&', raw.as_bytes()).is_some();
     let has_tex = next_tex_special(raw.as_bytes(), 0).is_some();

@@ -15,7 +15,7 @@
 //! (unbalanced braces) and parsing restarts at that line.
 //!
 //! The line reader and the date, DOI and URL helpers it shares with the other text formats
-//! (`ris`, `hf_listing`) live in [`super::util`].
+//! (`ris`, `hf_listing`) live in `super::util`.
 
 use super::util::{add_link, best_date, first_year, month_number, push_unique, set_arxiv, set_doi, LineReader};
 use crate::ingest::clean::clean_inline;
