@@ -322,13 +322,9 @@ mod tests {
     #[test]
     fn paper_without_title_or_abstract_is_bad() {
         let (recs, _) = run(&fixture("acl_xml_2099.tiny.xml"));
-        match &recs[2] {
-            Record::Bad { loc, reason } => {
-                assert_eq!(*loc, Loc::Record(3));
-                assert!(reason.contains("no title and no abstract"), "{reason}");
-            }
-            other => panic!("{other:?}"),
-        }
+        let (loc, reason) = test_util::bad_of(&recs[2]);
+        assert_eq!(loc, Loc::Record(3));
+        assert!(reason.contains("no title and no abstract"), "{reason}");
     }
 
     #[test]

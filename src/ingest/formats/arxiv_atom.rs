@@ -187,20 +187,12 @@ mod tests {
     #[test]
     fn api_error_and_empty_entries_are_bad() {
         let (recs, _) = run(&fixture("arxiv_atom_feed.xml"));
-        match &recs[2] {
-            Record::Bad { loc, reason } => {
-                assert_eq!(*loc, Loc::Record(3));
-                assert!(reason.contains("no title and no summary"), "{reason}");
-            }
-            other => panic!("{other:?}"),
-        }
-        match &recs[3] {
-            Record::Bad { loc, reason } => {
-                assert_eq!(*loc, Loc::Record(4));
-                assert!(reason.contains("incorrect id format for 1234.5678"), "{reason}");
-            }
-            other => panic!("{other:?}"),
-        }
+        let (loc, reason) = test_util::bad_of(&recs[2]);
+        assert_eq!(loc, Loc::Record(3));
+        assert!(reason.contains("no title and no summary"), "{reason}");
+        let (loc, reason) = test_util::bad_of(&recs[3]);
+        assert_eq!(loc, Loc::Record(4));
+        assert!(reason.contains("incorrect id format for 1234.5678"), "{reason}");
     }
 
     #[test]

@@ -435,13 +435,9 @@ mod tests {
     #[test]
     fn record_without_title_or_abstract_is_bad() {
         let (recs, _) = run(&fixture("oai_pmh_listrecords_arXivRaw.xml"));
-        match &recs[3] {
-            Record::Bad { loc, reason } => {
-                assert_eq!(*loc, Loc::Record(4));
-                assert!(reason.contains("no title and no abstract"), "{reason}");
-            }
-            other => panic!("{other:?}"),
-        }
+        let (loc, reason) = test_util::bad_of(&recs[3]);
+        assert_eq!(loc, Loc::Record(4));
+        assert!(reason.contains("no title and no abstract"), "{reason}");
     }
 
     #[test]
