@@ -225,6 +225,8 @@ pub struct Linker {
     config: LinkConfig,
     /// For each concept, its nearest core concepts (precomputed).
     core_of: Vec<Vec<usize>>,
+    /// For each concept, its core ancestors (precomputed for the most-specific rule).
+    core_ancestors: Vec<Vec<usize>>,
     /// For each concept, the weight factor from corpus statistics (1 without them).
     specificity: Vec<f64>,
 }
@@ -233,9 +235,10 @@ impl Linker {
     pub fn new(ontology: Ontology, config: LinkConfig) -> Linker {
         let lexical = lexical::LexicalMatcher::new(&ontology);
         let core_of = (0..ontology.concepts.len()).map(|i| ontology.nearest_core(i)).collect();
+        let core_ancestors = (0..ontology.concepts.len()).map(|i| ontology.ancestors(i).into_iter().filter(|&a| ontology.concepts[a].core).collect()).collect();
         let specificity = vec![1.0; ontology.concepts.len()];
         let extra: Vec<Box<dyn Matcher>> = if config.scope { vec![Box::new(scope::ScopeMatcher::new(&ontology))] } else { Vec::new() };
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, specificity }
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity }
     }
 
     /// Weigh mentions of common concepts less, by their share of a reference corpus.
@@ -244,7 +247,7 @@ impl Linker {
         self
     }
 
-    /// The concepts a paper mentions at all (any matcher, before scoring): what
+    /// The concepts a paper mentions at all (lexical matcher, before scoring): what
     /// `topicgraph stats` counts.
     pub fn mentioned(&self, paper: &Paper) -> Vec<usize> {
         let doc = Document::new(paper);
@@ -448,7 +451,7 @@ impl Linker {
         // in general too: its own mentions alone reach `general_score`.
         let tagged_cores: Vec<usize> = tags.iter().filter(|(_, t)| t.core).map(|(&i, _)| i).collect();
         for &c in &tagged_cores {
-            let has_narrower_core = tagged_cores.iter().any(|&d| d != c && o.ancestors(d).contains(&c));
+            let has_narrower_core = tagged_cores.iter().any(|&d| d != c && self.core_ancestors[d].contains(&c));
             let own = candidates.iter().find(|x| x.concept == c).map_or(0.0, |x| x.score);
             if has_narrower_core && own < self.config.general_score {
                 tags.remove(&c);
