@@ -9,4 +9,5 @@ pub mod ingest;
 pub mod link;
 pub mod model;
 pub mod ontology;
+pub mod rdf;
 pub mod text;
