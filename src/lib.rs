@@ -4,7 +4,9 @@
 //! [`ingest`] (sources -> canonical [`model::Paper`]s) -> [`link`] (papers -> concepts, with
 //! evidence, against an [`ontology`]; [`text`] is the tokenizer both share).
 
+pub mod build;
 pub mod eval;
+pub mod export;
 pub mod ingest;
 pub mod link;
 pub mod model;

@@ -35,13 +35,114 @@ enum BenchWhat {
         #[command(flatten)]
         link: crate::cli::tag::LinkArgs,
     },
+    /// A whole build into a new store: time per stage, papers/s, quads/s, store size,
+    /// quads per paper, bytes per quad, peak memory.
+    Build {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// Where to build (must not exist yet; kept afterwards for `bench query`).
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+        #[arg(long, default_value_t = topicgraph::build::BuildConfig::default().batch)]
+        batch: usize,
+        #[command(flatten)]
+        link: crate::cli::tag::LinkArgs,
+    },
+    /// Query latency on a built store: each query run --runs times after one warm-up run;
+    /// p50, p95 and max per query.
+    Query {
+        #[arg(long, default_value = "output/store", value_name = "PATH")]
+        store: std::path::PathBuf,
+        /// Query files (default: examples/queries/*.rq).
+        #[arg(value_name = "FILE.rq")]
+        queries: Vec<std::path::PathBuf>,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
 }
 
 pub fn run(args: BenchArgs) -> Result<u8> {
     match args.what {
         BenchWhat::Read { inputs, no_floor } => bench_read(&inputs, no_floor),
         BenchWhat::Tag { inputs, link } => bench_tag(&inputs, &link),
+        BenchWhat::Build { inputs, out, batch, link } => bench_build(&inputs, &out, batch, &link),
+        BenchWhat::Query { store, queries, runs } => bench_query(&store, queries, runs),
     }
+}
+
+fn bench_build(inputs: &[String], out: &std::path::Path, batch: usize, link: &crate::cli::tag::LinkArgs) -> Result<u8> {
+    use topicgraph::build::{build, BuildConfig};
+    if out.exists() {
+        anyhow::bail!("{} exists: bench build measures a build from scratch into a new folder", out.display());
+    }
+    println!("threads: {} (rayon), inputs: {}", rayon::current_num_threads(), inputs.join(" "));
+    let t = Instant::now();
+    let linker = link.linker()?;
+    let iris = topicgraph::rdf::iri::Iris::default();
+    let kg = topicgraph::rdf::store::create(&out.join("store"))?;
+    let cfg = BuildConfig { batch, ..Default::default() };
+    let s = build(&kg, &linker, &iris, inputs, &cfg, &mut Quiet)?;
+    kg.flush()?;
+    drop(kg);
+    let secs = t.elapsed().as_secs_f64();
+    let papers = s.added + s.updated;
+    report("build (read, tag, map, store)", papers, secs, Some(format!("{} quads, {:.0} quads/s", s.quads_inserted, s.quads_inserted as f64 / secs)));
+    for (stage, t) in &s.stages {
+        println!("    {stage:<10} {t:>8.2} s");
+    }
+    let bytes = dir_size(&out.join("store"));
+    println!("store: {:.1} MiB on disk, {:.1} quads/paper, {:.1} bytes/quad", bytes as f64 / (1 << 20) as f64, s.quads_inserted as f64 / papers.max(1) as f64, bytes as f64 / s.quads_inserted.max(1) as f64);
+    if let Some(kb) = peak_rss_kib() {
+        println!("peak RSS: {:.1} MiB", kb as f64 / 1024.0);
+    }
+    Ok(0)
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok()).map(|e| match e.metadata() {
+        Ok(m) if m.is_dir() => dir_size(&e.path()),
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    }).sum()).unwrap_or(0)
+}
+
+fn bench_query(store: &std::path::Path, mut queries: Vec<std::path::PathBuf>, runs: usize) -> Result<u8> {
+    use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+    if queries.is_empty() {
+        queries = std::fs::read_dir("examples/queries").context("examples/queries")?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "rq")).collect();
+        queries.sort();
+    }
+    let kg = topicgraph::rdf::store::open_read_only(store)?;
+    println!("store: {}, {} quads; {runs} runs per query after a warm-up", store.display(), kg.len()?);
+    println!("{:<44} {:>8} {:>9} {:>9} {:>9}", "query", "results", "p50 ms", "p95 ms", "max ms");
+    for path in &queries {
+        let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+        let mut times = Vec::with_capacity(runs);
+        let mut results = 0usize;
+        let runs = runs.max(1);
+        for i in 0..=runs {
+            let t = Instant::now();
+            let mut prepared = SparqlEvaluator::new();
+            for (p, ns) in topicgraph::rdf::vocab::PREFIXES {
+                prepared = prepared.with_prefix(*p, *ns)?;
+            }
+            let mut q = prepared.parse_query(&text).with_context(|| path.display().to_string())?;
+            q.dataset_mut().set_default_graph_as_union();
+            results = match q.on_store(&kg).execute()? {
+                QueryResults::Solutions(s) => s.count(),
+                QueryResults::Boolean(_) => 1,
+                QueryResults::Graph(g) => g.count(),
+            };
+            if i > 0 {
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1];
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        println!("{name:<44} {results:>8} {:>9.1} {:>9.1} {:>9.1}", pct(0.5), pct(0.95), times.last().copied().unwrap_or(0.0));
+    }
+    Ok(0)
 }
 
 fn bench_read(inputs: &[String], no_floor: bool) -> Result<u8> {

@@ -6,7 +6,9 @@
 //! 3 records were rejected and `--fail-on-reject` was given.
 
 mod bench;
+mod build;
 mod eval;
+mod export;
 mod ontology;
 mod papers;
 mod progress;
@@ -41,10 +43,14 @@ struct Cli {
 enum Command {
     /// Read papers from any supported source; write canonical JSON Lines.
     Papers(papers::PapersArgs),
+    /// Build the knowledge graph (ingest, tag, store): the bundled example by default.
+    Build(build::BuildArgs),
     /// Link papers to ontology concepts, with evidence.
     Tag(tag::TagArgs),
     /// Show how one paper was tagged: marked text, evidence, rejected candidates.
     Explain(tag::ExplainArgs),
+    /// Export a built graph (RDF in any syntax).
+    Export(export::ExportArgs),
     /// Precision, recall and F1 against a gold standard.
     Eval(eval::EvalArgs),
     /// Count how many papers of a corpus mention each concept (for --stats).
@@ -59,8 +65,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Papers(args) => papers::run(args),
+        Command::Build(args) => build::run(args),
         Command::Tag(args) => tag::run(args),
         Command::Explain(args) => tag::explain(args),
+        Command::Export(args) => export::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Stats(args) => tag::stats(args),
         Command::Ontology(args) => ontology::run(args),

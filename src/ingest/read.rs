@@ -137,6 +137,23 @@ const RECORD_BATCH: usize = 512;
 /// A line longer than this is rejected without parsing.
 const MAX_LINE_BYTES: usize = 8 << 20;
 
+/// The listing date for a file: `--listing-date`, else a `YYYY-MM-DD` in the file's name
+/// (`hf-daily-papers-2025-03-14.txt`), as saved listings are usually named.
+fn listing_date(cfg: &ReadConfig, file: &str) -> Option<PartialDate> {
+    cfg.listing_date.or_else(|| {
+        let name = std::path::Path::new(file).file_name()?.to_str()?;
+        let b = name.as_bytes();
+        (0..b.len().saturating_sub(9)).find_map(|i| {
+            let boundary = |j: usize| b.get(j).is_none_or(|c| !c.is_ascii_digit());
+            if i > 0 && !boundary(i - 1) || !boundary(i + 10) {
+                return None;
+            }
+            let d = PartialDate::parse_prefix(name.get(i..i + 10)?)?;
+            (d.day.is_some()).then_some(d)
+        })
+    })
+}
+
 /// Read every input and pass each paper, cleaned (and merged unless `cfg.merge` is off), to
 /// `sink`, in order of first appearance. Bad records go to `observer` and the summary.
 pub fn read_inputs(
@@ -165,7 +182,7 @@ pub fn read_inputs(
             scope.spawn(move || produce(files, cfg, next_file));
         }
         let rx = order_rx.into_iter().flatten();
-        let ctxs: Vec<ParseCtx> = files.iter().map(|f| ParseCtx { file: f.name.clone(), listing_date: cfg.listing_date }).collect();
+        let ctxs: Vec<ParseCtx> = files.iter().map(|f| ParseCtx { file: f.name.clone(), listing_date: listing_date(cfg, &f.name) }).collect();
         let merge = cfg.merge;
         scope.spawn(move || work(rx, &ctxs, merge, done_tx));
         consume(done_rx, &files, cfg, &mut summary, observer, &mut |paper, bytes| match (merger.as_mut(), bytes) {
@@ -384,7 +401,7 @@ fn produce_file(idx: usize, file: &InputFile, cfg: &ReadConfig, tx: &SyncSender<
     let send = |items: Items| -> Result<(), String> {
         tx.send(Msg::Batch(Batch { file: idx, format, items })).map_err(|_| "reader stopped".to_string())
     };
-    let ctx = ParseCtx { file: file.name.clone(), listing_date: cfg.listing_date };
+    let ctx = ParseCtx { file: file.name.clone(), listing_date: listing_date(cfg, &file.name) };
     if format.layout() == Layout::Lines {
         let mut buf = Vec::with_capacity(LINE_BATCH * 2048);
         let mut lines = Vec::with_capacity(LINE_BATCH);

@@ -48,11 +48,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         let ft = entry.file_type()?;
         if ft.is_dir() {
             walk(&entry.path(), out)?;
-        } else if ft.is_file() {
+        } else if ft.is_file() && !is_companion(&entry.path()) {
             out.push(entry.path());
         }
     }
     Ok(())
+}
+
+/// Files that live beside data but are not papers: documentation, queries, scripts. Skipped
+/// when a folder is read; named explicitly, they are read (and rejected if unreadable).
+fn is_companion(path: &Path) -> bool {
+    const EXTENSIONS: [&str; 8] = ["md", "rq", "sparql", "py", "sh", "toml", "yml", "yaml"];
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 const BUF: usize = 256 * 1024;

@@ -3,3 +3,6 @@
 //! [`vocab`] names the terms and prefixes.
 
 pub mod vocab;
+pub mod iri;
+pub mod mapping;
+pub mod store;

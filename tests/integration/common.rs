@@ -57,3 +57,17 @@ pub fn shared(what: &str) -> Option<PathBuf> {
     eprintln!("SKIP: {} is absent (the shared data folder is not here)", path.display());
     None
 }
+
+/// A Python interpreter that can import `module`. Absent: `None` with a printed reason, or
+/// a panic under `CI=true` (`.ci/run` installs what the tests need).
+pub fn python_with(module: &str) -> Option<String> {
+    let ok = Command::new("python3").args(["-c", &format!("import {module}")]).output().is_ok_and(|o| o.status.success());
+    if ok {
+        return Some("python3".into());
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true but python3 cannot import {module}");
+    }
+    eprintln!("SKIP: python3 with {module} is not installed (pip install {module})");
+    None
+}

@@ -5,4 +5,5 @@
 mod common;
 mod cso;
 mod ingest;
+mod kg;
 mod link;

@@ -1,0 +1,205 @@
+//! `build`: papers in, knowledge graph out. Entry point: [`build`].
+//!
+//! ingest (the [`crate::ingest`] pipeline, merged within the run) -> match each paper with
+//! what the store already holds (by any shared id) -> merge -> tag what is new or changed
+//! ([`crate::link`]) -> quads ([`crate::rdf::mapping`]) -> store, a batch at a time.
+//!
+//! Incremental and idempotent: a source record already loaded (same format, file and
+//! position) changes nothing; the same paper from a new source is merged with the stored
+//! record (ids, provenance and the fields it lacked); a paper is re-tagged only when its text,
+//! its IRI or the ontology version changed. Every write is atomic per batch (a transaction
+//! for replaced papers, an atomic bulk load for new ones), so a killed build leaves whole
+//! papers only and the next run completes the work.
+
+mod plan;
+mod write;
+
+use crate::ingest::{read_inputs, IngestError, ReadConfig, ReadSummary};
+use crate::link::Linker;
+use crate::model::Paper;
+use crate::rdf::iri::{Graph, Iris};
+use crate::rdf::mapping::{EvidenceMode, Mapper};
+use crate::rdf::store::KgStore;
+use crate::rdf::vocab::{OWL, TG_NS};
+use oxigraph::model::{GraphNameRef, Literal, NamedNode, Term};
+use oxigraph::store::StorageError;
+use std::time::Instant;
+
+pub use plan::Plan;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error("store: {0}")]
+    Storage(#[from] StorageError),
+    #[error("the stored record of {iri} is unreadable: {source}")]
+    Record { iri: String, source: serde_json::Error },
+}
+
+/// How to build.
+#[derive(Debug, Clone)]
+pub struct BuildConfig {
+    pub read: ReadConfig,
+    /// Keep only papers with one of these arXiv categories (`cs.LG`), or of one of these
+    /// archives (`cs`). Empty: keep all.
+    pub categories: Vec<String>,
+    pub evidence: EvidenceMode,
+    /// Papers per atomic write.
+    pub batch: usize,
+    /// The command line, for the run record.
+    pub command: String,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig { read: ReadConfig::default(), categories: Vec::new(), evidence: EvidenceMode::Compact, batch: 20_000, command: String::new() }
+    }
+}
+
+/// What a build did, stage by stage.
+#[derive(Debug, Clone, Default)]
+pub struct BuildSummary {
+    pub read: ReadSummary,
+    /// Papers left out by `--category`.
+    pub filtered: u64,
+    /// Papers the store did not have.
+    pub added: u64,
+    /// Stored papers that a new source changed (ids, provenance or fields).
+    pub updated: u64,
+    /// Papers whose every source record was already loaded.
+    pub unchanged: u64,
+    /// Papers tagged in this run (new, changed text, or a new ontology version).
+    pub tagged: u64,
+    /// Stored papers re-tagged only because the ontology changed.
+    pub retagged_for_ontology: u64,
+    pub ontology_loaded: bool,
+    pub quads_inserted: u64,
+    pub quads_removed: u64,
+    /// Seconds per stage, in the order they ran.
+    pub stages: Vec<(&'static str, f64)>,
+}
+
+impl BuildSummary {
+    fn time(&mut self, stage: &'static str, since: Instant) {
+        let secs = since.elapsed().as_secs_f64();
+        match self.stages.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, t)) => *t += secs,
+            None => self.stages.push((stage, secs)),
+        }
+    }
+}
+
+/// Everything a batch needs to be written.
+pub(crate) struct Ctx<'a> {
+    pub store: &'a KgStore,
+    pub linker: &'a Linker,
+    pub mapper: Mapper<'a>,
+    pub version: String,
+}
+
+impl Ctx<'_> {
+    pub fn iris(&self) -> &Iris {
+        self.mapper.iris
+    }
+    pub fn graph(&self, g: Graph) -> NamedNode {
+        self.iris().graph(g)
+    }
+}
+
+/// Run the pipeline on `inputs` into `store`. Read problems go to `observer` (and the
+/// summary), as in `topicgraph papers`.
+pub fn build(
+    store: &KgStore,
+    linker: &Linker,
+    iris: &Iris,
+    inputs: &[String],
+    cfg: &BuildConfig,
+    observer: &mut dyn crate::ingest::read::ReadObserver,
+) -> Result<BuildSummary, BuildError> {
+    let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.ontology().version() };
+    let mut summary = BuildSummary::default();
+    let started = std::time::SystemTime::now();
+
+    let t = Instant::now();
+    summary.ontology_loaded = write::sync_ontology(&ctx)?;
+    summary.time("ontology", t);
+
+    // The reader calls back with merged papers; batches are written as they fill. A store
+    // error inside the callback is kept here and the read is stopped with a marker error.
+    let mut batch: Vec<Paper> = Vec::with_capacity(cfg.batch.min(100_000));
+    let mut failure: Option<BuildError> = None;
+    let t_read = Instant::now();
+    let mut busy = 0.0;
+    let read = read_inputs(inputs, &cfg.read, observer, &mut |paper| {
+        if !keep(&paper, &cfg.categories) {
+            summary.filtered += 1;
+            return Ok(());
+        }
+        batch.push(paper);
+        if batch.len() >= cfg.batch {
+            let t = Instant::now();
+            let r = process(&ctx, std::mem::take(&mut batch), &mut summary);
+            busy += t.elapsed().as_secs_f64();
+            if let Err(e) = r {
+                failure = Some(e);
+                return Err(std::io::Error::other("build stopped"));
+            }
+        }
+        Ok(())
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    summary.read = read?;
+    summary.stages.push(("read", (t_read.elapsed().as_secs_f64() - busy).max(0.0)));
+    process(&ctx, batch, &mut summary)?;
+
+    let t = Instant::now();
+    summary.retagged_for_ontology = write::retag_stale(&ctx, cfg.batch, &mut summary)?;
+    summary.time("retag", t);
+    write::record_run(&ctx, started, &cfg.command, &summary)?;
+    Ok(summary)
+}
+
+/// Match, merge, tag and write one batch.
+fn process(ctx: &Ctx, papers: Vec<Paper>, summary: &mut BuildSummary) -> Result<(), BuildError> {
+    if papers.is_empty() {
+        return Ok(());
+    }
+    let t = Instant::now();
+    let plans = plan::plan(ctx, papers)?;
+    summary.time("match", t);
+    write::write_plans(ctx, plans, summary)
+}
+
+/// `--category` filter: exact category or whole archive (`cs` keeps `cs.LG`).
+fn keep(p: &Paper, categories: &[String]) -> bool {
+    categories.is_empty()
+        || p.categories.iter().any(|c| categories.iter().any(|want| c == want || c.split('.').next() == Some(want.as_str())))
+}
+
+/// The ontology version the store was last built with (`None` for a new store).
+pub fn stored_ontology_version(store: &KgStore, iris: &Iris) -> Result<Option<String>, StorageError> {
+    let scheme = iris.scheme();
+    let g = iris.graph(Graph::Ontology);
+    let version = NamedNode::new_unchecked(format!("{OWL}versionInfo"));
+    for q in store.quads_for_pattern(Some(scheme.as_ref().into()), Some(version.as_ref()), None, Some(GraphNameRef::NamedNode(g.as_ref()))) {
+        if let Term::Literal(l) = q?.object {
+            return Ok(Some(l.value().to_string()));
+        }
+    }
+    Ok(None)
+}
+
+pub(crate) fn tg(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{TG_NS}{local}"))
+}
+
+pub(crate) fn literal(s: &str) -> Literal {
+    Literal::new_simple_literal(s)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,130 @@
+use super::*;
+use crate::ingest::read::Quiet;
+use crate::model::Ids;
+use crate::ontology::Ontology;
+use crate::link::LinkConfig;
+use std::io::Write;
+
+fn linker() -> Linker {
+    Linker::new(Ontology::bundled().unwrap(), LinkConfig::default())
+}
+
+fn write_jsonl(dir: &std::path::Path, name: &str, papers: &[Paper]) -> String {
+    let path = dir.join(name);
+    let mut f = std::fs::File::create(&path).unwrap();
+    for p in papers {
+        writeln!(f, "{}", serde_json::to_string(p).unwrap()).unwrap();
+    }
+    path.display().to_string()
+}
+
+fn paper(arxiv: &str, title: &str, abstract_text: &str) -> Paper {
+    Paper {
+        id: arxiv.into(),
+        ids: Ids { arxiv: Some(arxiv.into()), ..Default::default() },
+        title: title.into(),
+        abstract_text: abstract_text.into(),
+        ..Default::default()
+    }
+}
+
+fn dump(store: &KgStore) -> Vec<String> {
+    let mut quads: Vec<String> = store.iter().map(|q| q.unwrap().to_string()).filter(|q| !q.contains("/graph/runs>")).collect();
+    quads.sort();
+    quads
+}
+
+fn run(store: &KgStore, linker: &Linker, inputs: &[String]) -> BuildSummary {
+    build(store, linker, &Iris::default(), inputs, &BuildConfig::default(), &mut Quiet).unwrap()
+}
+
+#[test]
+fn rebuilding_the_same_input_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_jsonl(dir.path(), "a.jsonl", &[
+        paper("2401.00001", "Mixture of experts for KV cache compression", "We compress the KV cache of large language models."),
+        paper("2401.00002", "Scaling laws for code generation", "We fit scaling laws on HumanEval."),
+    ]);
+    let store = KgStore::in_memory();
+    let l = linker();
+    let first = run(&store, &l, std::slice::from_ref(&a));
+    assert_eq!((first.added, first.updated, first.unchanged), (2, 0, 0));
+    assert!(first.ontology_loaded);
+    let before = dump(&store);
+    let second = run(&store, &l, &[a]);
+    assert_eq!((second.added, second.updated, second.unchanged, second.tagged), (0, 0, 2, 0));
+    assert!(!second.ontology_loaded);
+    assert_eq!(before, dump(&store));
+}
+
+#[test]
+fn a_new_source_adds_ids_and_provenance_without_retagging() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = paper("2401.00001", "Mixture of experts for KV cache compression", "We compress the KV cache.");
+    let a = write_jsonl(dir.path(), "a.jsonl", std::slice::from_ref(&p));
+    let mut with_doi = p.clone();
+    with_doi.ids.doi = Some("10.1000/xyz".into());
+    with_doi.abstract_text.clear();
+    let b = write_jsonl(dir.path(), "b.jsonl", &[with_doi]);
+    let store = KgStore::in_memory();
+    let l = linker();
+    run(&store, &l, &[a]);
+    let tags_before: Vec<String> = dump(&store).into_iter().filter(|q| q.contains("/graph/annotations>")).collect();
+    let s = run(&store, &l, &[b]);
+    assert_eq!((s.added, s.updated, s.tagged), (0, 1, 0));
+    let after = dump(&store);
+    assert!(after.iter().any(|q| q.contains("\"doi:10.1000/xyz\"")), "new id stored");
+    assert!(after.iter().any(|q| q.contains("dc/terms/abstract") && q.contains("We compress")), "abstract kept");
+    assert_eq!(after.iter().filter(|q| q.contains("prov#wasDerivedFrom") && q.contains("#source-")).count(), 2, "two sources");
+    let tags_after: Vec<String> = after.into_iter().filter(|q| q.contains("/graph/annotations>")).collect();
+    assert_eq!(tags_before, tags_after);
+}
+
+#[test]
+fn a_paper_that_gains_text_is_retagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = paper("2401.00001", "Mixture of experts routing", "");
+    let v2 = paper("2401.00001", "Mixture of experts routing", "We propose speculative decoding for mixture-of-experts models. Speculative decoding speeds up their inference.");
+    let a = write_jsonl(dir.path(), "a.jsonl", &[v1]);
+    let b = write_jsonl(dir.path(), "b.jsonl", &[v2]);
+    let store = KgStore::in_memory();
+    let l = linker();
+    run(&store, &l, &[a]);
+    assert!(!dump(&store).iter().any(|q| q.contains("#tag-speculative-decoding")));
+    let s = run(&store, &l, &[b]);
+    assert_eq!((s.updated, s.tagged), (1, 1));
+    let after = dump(&store);
+    assert!(after.iter().any(|q| q.contains("#tag-speculative-decoding>")), "new tag");
+    assert!(after.iter().any(|q| q.contains("#tag-mixture-of-experts>")), "title tag kept");
+}
+
+#[test]
+fn a_new_ontology_retags_every_paper_and_drops_old_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_jsonl(dir.path(), "a.jsonl", &[
+        paper("2401.00001", "Mixture of experts with speculative decoding", "We use speculative decoding."),
+        paper("2401.00002", "Scaling laws", "Loss follows a power law."),
+    ]);
+    let store = KgStore::in_memory();
+    run(&store, &linker(), std::slice::from_ref(&a));
+    let mine = dir.path().join("mine.txt");
+    std::fs::write(&mine, "speculative decoding\npower law\n").unwrap();
+    let other = Linker::new(Ontology::load(&[crate::ontology::OntologySpec::File(mine)]).unwrap(), LinkConfig::default());
+    let s = run(&store, &other, &[a]);
+    assert!(s.ontology_loaded);
+    assert_eq!((s.unchanged, s.retagged_for_ontology), (2, 2));
+    let after = dump(&store);
+    assert!(!after.iter().any(|q| q.contains("#tag-mixture-of-experts")), "old tags gone");
+    assert!(!after.iter().any(|q| q.contains("w3id.org/topicgraph/concept/")), "old ontology gone");
+    assert!(after.iter().any(|q| q.contains("#tag-speculative-decoding>")), "new tags");
+}
+
+#[test]
+fn category_filter_keeps_archives_and_exact_categories() {
+    let mut p = paper("1", "t", "a");
+    p.categories = vec!["cs.LG".into(), "stat.ML".into()];
+    assert!(keep(&p, &[]));
+    assert!(keep(&p, &["cs".into()]));
+    assert!(keep(&p, &["stat.ML".into()]));
+    assert!(!keep(&p, &["cs.CL".into()]));
+}

@@ -1,0 +1,227 @@
+//! Writing plans to the store: bulk loads for new papers, transactions for replaced ones.
+
+use super::plan::{load_stored, Plan};
+use super::{literal, stored_ontology_version, tg, BuildError, BuildSummary, Ctx};
+use crate::link::Tagged;
+use crate::model::Paper;
+use crate::rdf::iri::Graph;
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+use oxigraph::store::{StorageError, Transaction};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::time::Instant;
+
+/// Load the ontology into its graph when the store has another version (or none).
+/// Returns whether it was (re)loaded.
+pub fn sync_ontology(ctx: &Ctx) -> Result<bool, BuildError> {
+    if stored_ontology_version(ctx.store, ctx.iris())?.as_deref() == Some(ctx.version.as_str()) {
+        return Ok(false);
+    }
+    let mut quads = Vec::new();
+    ctx.mapper.ontology(ctx.linker.ontology(), &mut quads);
+    let g = ctx.graph(Graph::Ontology);
+    let mut tx = ctx.store.start_transaction()?;
+    tx.clear_graph(g.as_ref())?;
+    tx.extend(quads.iter());
+    tx.commit()?;
+    Ok(true)
+}
+
+/// The quads of a paper in the graphs `build` writes for it.
+fn paper_quads(ctx: &Ctx, paper: &Paper, tagged: Option<&Tagged>, out: &mut Vec<Quad>) -> Result<(), BuildError> {
+    let iri = ctx.iris().paper(paper);
+    ctx.mapper.paper(paper, out);
+    ctx.mapper.provenance(paper, out);
+    let state: GraphName = ctx.graph(Graph::State).into();
+    let record = serde_json::to_string(paper).map_err(|source| BuildError::Record { iri: iri.to_string(), source })?;
+    out.push(Quad::new(iri.clone(), tg("record"), literal(&record), state.clone()));
+    if let Some(t) = tagged {
+        ctx.mapper.annotations(&iri, t, ctx.linker.ontology(), out);
+        out.push(Quad::new(iri, tg("taggedWith"), literal(&ctx.version), state));
+    }
+    Ok(())
+}
+
+pub fn write_plans(ctx: &Ctx, plans: Vec<Plan>, summary: &mut BuildSummary) -> Result<(), BuildError> {
+    let t = Instant::now();
+    // Tag in parallel, in plan order.
+    let tagged: Vec<Option<Tagged>> = plans
+        .par_iter()
+        .map(|p| match p {
+            Plan::New(paper) | Plan::Replace { paper, retag: true, .. } => Some(ctx.linker.tag(paper)),
+            _ => None,
+        })
+        .collect();
+    summary.time("tag", t);
+
+    let t = Instant::now();
+    let mut new_quads = Vec::new();
+    let mut replaced: Vec<(&[NamedNode], bool, Vec<Quad>)> = Vec::new();
+    for (plan, tags) in plans.iter().zip(&tagged) {
+        match plan {
+            Plan::New(paper) => {
+                paper_quads(ctx, paper, tags.as_ref(), &mut new_quads)?;
+                summary.added += 1;
+            }
+            Plan::Replace { old, paper, retag } => {
+                let mut quads = Vec::new();
+                paper_quads(ctx, paper, tags.as_ref(), &mut quads)?;
+                replaced.push((old, *retag, quads));
+                summary.updated += 1;
+            }
+            Plan::Unchanged => summary.unchanged += 1,
+        }
+    }
+    summary.tagged += tagged.iter().filter(|t| t.is_some()).count() as u64;
+    summary.time("map", t);
+
+    let t = Instant::now();
+    if !replaced.is_empty() {
+        let mut tx = ctx.store.start_transaction()?;
+        for (old, retag, quads) in &replaced {
+            let mut graphs = vec![Graph::Papers, Graph::Provenance, Graph::State];
+            if *retag {
+                graphs.push(Graph::Annotations);
+            }
+            for iri in old.iter() {
+                for g in &graphs {
+                    let g = ctx.graph(*g);
+                    let gone = owned_quads(&tx, iri.as_ref(), g.as_ref())?;
+                    // Without re-tagging, the tagging version stays with the annotations.
+                    for q in gone.iter().filter(|q| *retag || q.predicate != tg("taggedWith")) {
+                        tx.remove(q);
+                        summary.quads_removed += 1;
+                    }
+                }
+            }
+            tx.extend(quads.iter());
+            summary.quads_inserted += quads.len() as u64;
+        }
+        tx.commit()?;
+    }
+    if !new_quads.is_empty() {
+        summary.quads_inserted += new_quads.len() as u64;
+        let mut loader = ctx.store.bulk_loader();
+        loader.load_quads(new_quads)?;
+        loader.commit()?;
+    }
+    summary.time("store", t);
+    Ok(())
+}
+
+/// The quads of `node` in graph `g` and of every node it owns (its IRI plus a fragment),
+/// found in both directions: annotations point at the paper, the paper at its roles.
+fn owned_quads(tx: &Transaction, node: NamedNodeRef, g: NamedNodeRef) -> Result<Vec<Quad>, StorageError> {
+    let prefix = format!("{}#", node.as_str());
+    let owned = |n: &NamedNode| n.as_str().starts_with(&prefix);
+    let mut seen: HashSet<NamedNode> = HashSet::from([node.into_owned()]);
+    let mut todo = vec![node.into_owned()];
+    let mut out: Vec<Quad> = Vec::new();
+    let graph = Some(GraphNameRef::NamedNode(g));
+    while let Some(n) = todo.pop() {
+        for q in tx.quads_for_pattern(Some(n.as_ref().into()), None, None, graph) {
+            let q = q?;
+            if let Term::NamedNode(o) = &q.object {
+                if owned(o) && seen.insert(o.clone()) {
+                    todo.push(o.clone());
+                }
+            }
+            out.push(q);
+        }
+        for q in tx.quads_for_pattern(None, None, Some(n.as_ref().into()), graph) {
+            let q = q?;
+            if let NamedOrBlankNode::NamedNode(s) = &q.subject {
+                if owned(s) && seen.insert(s.clone()) {
+                    todo.push(s.clone());
+                }
+            }
+        }
+    }
+    out.sort_by_cached_key(|q| q.to_string());
+    out.dedup();
+    Ok(out)
+}
+
+/// Re-tag stored papers tagged with another ontology version, a batch at a time.
+pub fn retag_stale(ctx: &Ctx, batch: usize, summary: &mut BuildSummary) -> Result<u64, BuildError> {
+    let state = ctx.graph(Graph::State);
+    let current = literal(&ctx.version);
+    let tagged_with = tg("taggedWith");
+    let mut stale: Vec<NamedNode> = Vec::new();
+    for q in ctx.store.quads_for_pattern(None, Some(tagged_with.as_ref()), None, Some(GraphNameRef::NamedNode(state.as_ref()))) {
+        let q = q?;
+        if q.object != Term::Literal(current.clone()) {
+            if let NamedOrBlankNode::NamedNode(n) = q.subject {
+                stale.push(n);
+            }
+        }
+    }
+    stale.sort();
+    let count = stale.len() as u64;
+    for chunk in stale.chunks(batch.max(1)) {
+        let plans: Vec<Plan> = chunk
+            .par_iter()
+            .map(|iri| load_stored(ctx, iri).map(|s| Plan::Replace { old: vec![iri.clone()], paper: s.record, retag: true }))
+            .collect::<Result<_, _>>()?;
+        let before = summary.updated;
+        write_plans(ctx, plans, summary)?;
+        summary.updated = before;
+    }
+    Ok(count)
+}
+
+/// One `prov:Activity` in the runs graph: when, where, what it did. Only this graph holds
+/// times and hosts, so the rest of the store stays byte-identical across rebuilds.
+pub fn record_run(ctx: &Ctx, started: std::time::SystemTime, command: &str, summary: &BuildSummary) -> Result<(), BuildError> {
+    use crate::rdf::vocab::{PROV, RDF, RDFS, XSD};
+    use oxigraph::model::Literal;
+    let start = utc_timestamp(started);
+    let run = ctx.iris().run(&start, std::process::id());
+    let g: GraphName = ctx.graph(Graph::Runs).into();
+    let node = |ns: &str, l: &str| NamedNode::new_unchecked(format!("{ns}{l}"));
+    let time = |t: String| Literal::new_typed_literal(t, node(XSD, "dateTime"));
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "unknown".into());
+    let quads = vec![
+        Quad::new(run.clone(), node(RDF, "type"), node(PROV, "Activity"), g.clone()),
+        Quad::new(run.clone(), node(PROV, "startedAtTime"), time(start), g.clone()),
+        Quad::new(run.clone(), node(PROV, "endedAtTime"), time(utc_timestamp(std::time::SystemTime::now())), g.clone()),
+        Quad::new(run.clone(), node(RDFS, "label"), literal(command), g.clone()),
+        Quad::new(run.clone(), tg("host"), literal(&host), g.clone()),
+        Quad::new(run.clone(), tg("ontologyVersion"), literal(&ctx.version), g.clone()),
+        Quad::new(run.clone(), tg("papersAdded"), Literal::from(summary.added as i64), g.clone()),
+        Quad::new(run.clone(), tg("papersUpdated"), Literal::from(summary.updated as i64), g.clone()),
+        Quad::new(run.clone(), tg("papersUnchanged"), Literal::from(summary.unchanged as i64), g.clone()),
+        Quad::new(run, tg("recordsRejected"), Literal::from(summary.read.rejected as i64), g),
+    ];
+    let mut tx = ctx.store.start_transaction()?;
+    tx.extend(quads.iter());
+    tx.commit()?;
+    Ok(())
+}
+
+/// `2026-11-28T13:05:09Z` (UTC, seconds).
+pub fn utc_timestamp(t: std::time::SystemTime) -> String {
+    let secs = t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn timestamps_are_utc_iso() {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_780_000_000);
+        assert_eq!(super::utc_timestamp(t), "2026-05-28T20:26:40Z");
+        assert_eq!(super::utc_timestamp(std::time::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+    }
+}

@@ -1,0 +1,127 @@
+//! `topicgraph build`: the whole pipeline into an output folder.
+
+use crate::cli::papers::print_summary;
+use crate::cli::progress::StderrObserver;
+use crate::cli::tag::LinkArgs;
+use crate::cli::{EXIT_OK, EXIT_REJECTED};
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use topicgraph::build::{build, BuildConfig, BuildSummary};
+use topicgraph::ingest::{InputFormat, ReadConfig};
+use topicgraph::model::PartialDate;
+use topicgraph::rdf::iri::Iris;
+use topicgraph::rdf::mapping::EvidenceMode;
+use topicgraph::rdf::store;
+use topicgraph::rdf::vocab::DEFAULT_BASE;
+
+/// The bundled example, built when no INPUT is given.
+pub const EXAMPLE_DIR: &str = "examples";
+
+#[derive(Args)]
+#[command(after_help = "Examples:\n  \
+    topicgraph build                                  # the bundled example (examples/) into output/\n  \
+    topicgraph build papers/ --out kg                 # your files into kg/ (store: kg/store)\n  \
+    topicgraph build new-listing.txt                  # add to output/store: only new or changed papers are written\n  \
+    topicgraph build --ontology bundled --ontology mine.ttl   # re-tags every paper (new ontology version)\n\n\
+    Re-running with inputs already loaded changes nothing. A killed build leaves whole papers\n\
+    only; run it again to finish. While `serve` or `query` has the store open, `build` waits\n\
+    for nothing: it refuses and names the holder (build into another --out and swap instead).")]
+pub struct BuildArgs {
+    /// Files or folders to add (any supported format; `.gz` is fine). None: the bundled
+    /// example in ./examples.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Output folder; the store is DIR/store.
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Keep only papers of these arXiv categories (`cs.LG`) or archives (`cs`). Repeatable.
+    #[arg(long = "category", value_name = "CAT")]
+    pub categories: Vec<String>,
+    /// Base IRI of papers, people and graph names.
+    #[arg(long, default_value = DEFAULT_BASE, value_name = "IRI")]
+    pub base: String,
+    /// Evidence kept in the store: compact (the strongest mention of each tag) or full
+    /// (every mention, with position selectors).
+    #[arg(long, default_value = "compact", value_name = "MODE")]
+    pub evidence: EvidenceMode,
+    /// Papers per atomic write.
+    #[arg(long, default_value_t = BuildConfig::default().batch, value_name = "N")]
+    pub batch: usize,
+    /// Input format; `auto` detects it per file.
+    #[arg(long, default_value = "auto", value_name = "FORMAT")]
+    pub format: InputFormat,
+    /// Date of a saved HF daily-papers listing, when its file name has none.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub listing_date: Option<PartialDate>,
+    /// Stop at the first bad record (exit code 2).
+    #[arg(long)]
+    pub strict: bool,
+    /// Exit with code 3 when any record was rejected.
+    #[arg(long)]
+    pub fail_on_reject: bool,
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// Print only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: BuildArgs) -> Result<u8> {
+    let started = Instant::now();
+    let inputs = if args.inputs.is_empty() {
+        if !Path::new(EXAMPLE_DIR).is_dir() {
+            bail!("no INPUT given and no ./{EXAMPLE_DIR} folder here: run from the topicgraph checkout or name the files to build");
+        }
+        vec![EXAMPLE_DIR.to_string()]
+    } else {
+        args.inputs.clone()
+    };
+    if args.batch == 0 {
+        bail!("--batch must be at least 1");
+    }
+    let iris = Iris::new(&args.base).map_err(anyhow::Error::msg)?;
+    let linker = args.link.linker()?;
+    let store_path = args.out.join("store");
+    let kg = store::create(&store_path)?;
+    let cfg = BuildConfig {
+        read: ReadConfig { format: args.format, listing_date: args.listing_date, strict: args.strict, merge: true },
+        categories: args.categories.clone(),
+        evidence: args.evidence,
+        batch: args.batch,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let mut observer = StderrObserver::new(args.quiet);
+    let result = build(&kg, &linker, &iris, &inputs, &cfg, &mut observer);
+    observer.finish();
+    let summary = result.with_context(|| format!("building {}", store_path.display()))?;
+    kg.flush().context("flushing the store")?;
+    if !args.quiet {
+        print_summary("build", &summary.read, &observer);
+        print_build(&summary, &store_path, started);
+    }
+    let rejected = summary.read.rejected > 0 || summary.read.failed_files > 0;
+    Ok(if args.fail_on_reject && rejected { EXIT_REJECTED } else { EXIT_OK })
+}
+
+fn print_build(s: &BuildSummary, store: &Path, started: Instant) {
+    let mut lines = Vec::new();
+    if s.filtered > 0 {
+        lines.push(format!("  filtered   {} paper(s) outside --category", s.filtered));
+    }
+    lines.push(format!("  store      {} added, {} updated, {} unchanged; {} tagged", s.added, s.updated, s.unchanged, s.tagged));
+    if s.retagged_for_ontology > 0 {
+        lines.push(format!("             {} re-tagged for the new ontology version", s.retagged_for_ontology));
+    }
+    if s.ontology_loaded {
+        lines.push("             ontology (re)loaded into its graph".to_string());
+    }
+    lines.push(format!("  quads      {} inserted, {} removed", s.quads_inserted, s.quads_removed));
+    let stages: Vec<String> = s.stages.iter().map(|(n, t)| format!("{n} {t:.2}s")).collect();
+    lines.push(format!("  time       {:.2}s ({})", started.elapsed().as_secs_f64(), stages.join(", ")));
+    lines.push(format!("  wrote      {}  (query it: topicgraph query --store {} 'SELECT ...')", store.display(), store.display()));
+    for l in lines {
+        eprintln!("{l}");
+    }
+}

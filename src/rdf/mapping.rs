@@ -1,0 +1,291 @@
+//! Papers, tags and the ontology as quads. Pure functions of their inputs: the same paper
+//! and tags give the same quads, in the same order.
+//!
+//! Vocabulary (documented in `docs/rdf.md`): DCTERMS and schema.org for papers and people
+//! (authors as `schema:Role`s carrying `schema:position`), SKOS for the ontology, PROV-O for
+//! sources, the W3C Web Annotation vocabulary for the evidence of each tag.
+
+use crate::link::{ConceptTag, Evidence, Rule, Tagged};
+use crate::model::{DatePrecision, PartialDate, Paper};
+use crate::ontology::Ontology;
+use crate::rdf::iri::{prefixed_ids, Graph, Iris};
+use crate::rdf::vocab::{DCAT, DCTERMS, OA, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, TG_NS, XSD};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+
+/// How much of a tag's evidence becomes quads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EvidenceMode {
+    /// One annotation per tag with its strongest mention as a quote selector; types that
+    /// the properties imply (`schema:Person`, `prov:Entity`) and `oa:motivatedBy` are left
+    /// out, to stay near 60 quads per paper.
+    #[default]
+    Compact,
+    /// Every mention, each with a quote and a position selector, and every type.
+    Full,
+}
+
+impl std::str::FromStr for EvidenceMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "compact" => Ok(EvidenceMode::Compact),
+            "full" => Ok(EvidenceMode::Full),
+            _ => Err(format!("unknown evidence mode {s:?}: use compact or full")),
+        }
+    }
+}
+
+fn term(ns: &str, local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{ns}{local}"))
+}
+
+/// Collects quads for one graph.
+struct Sink<'a> {
+    graph: GraphName,
+    out: &'a mut Vec<Quad>,
+}
+
+impl Sink<'_> {
+    fn add(&mut self, s: &NamedNode, p: (&str, &str), o: impl Into<Term>) {
+        self.out.push(Quad::new(NamedOrBlankNode::from(s.clone()), term(p.0, p.1), o, self.graph.clone()));
+    }
+    fn literal(&mut self, s: &NamedNode, p: (&str, &str), value: &str) {
+        self.add(s, p, Literal::new_simple_literal(value));
+    }
+    fn english(&mut self, s: &NamedNode, p: (&str, &str), value: &str) {
+        self.add(s, p, Literal::new_language_tagged_literal_unchecked(value, "en"));
+    }
+    /// A link when the value is a valid IRI, else nothing (a broken URL is no link).
+    fn link(&mut self, s: &NamedNode, p: (&str, &str), url: &str) {
+        if let Ok(n) = NamedNode::new(url) {
+            self.add(s, p, n);
+        }
+    }
+    fn a(&mut self, s: &NamedNode, class: (&str, &str)) {
+        self.add(s, (RDF, "type"), term(class.0, class.1));
+    }
+}
+
+/// A date with its precision: `xsd:date`, `xsd:gYearMonth` or `xsd:gYear`.
+pub fn date_literal(d: PartialDate) -> Literal {
+    let (text, dt) = match d.precision() {
+        DatePrecision::Day => (format!("{:04}-{:02}-{:02}", d.year, d.month.unwrap_or(1), d.day.unwrap_or(1)), "date"),
+        DatePrecision::Month => (format!("{:04}-{:02}", d.year, d.month.unwrap_or(1)), "gYearMonth"),
+        DatePrecision::Year => (format!("{:04}", d.year), "gYear"),
+    };
+    Literal::new_typed_literal(text, term(XSD, dt))
+}
+
+/// A score rounded to three decimals, as `xsd:double`.
+fn score_literal(x: f64) -> Literal {
+    Literal::from((x * 1000.0).round() / 1000.0)
+}
+
+/// The quads of one paper and its tags. Holds the IRI factory and the evidence mode.
+pub struct Mapper<'a> {
+    pub iris: &'a Iris,
+    pub evidence: EvidenceMode,
+}
+
+impl Mapper<'_> {
+    fn sink<'o>(&self, g: Graph, out: &'o mut Vec<Quad>) -> Sink<'o> {
+        Sink { graph: self.iris.graph(g).into(), out }
+    }
+
+    /// The bibliographic record (papers graph).
+    pub fn paper(&self, p: &Paper, out: &mut Vec<Quad>) {
+        let iri = self.iris.paper(p);
+        let mut g = self.sink(Graph::Papers, out);
+        g.a(&iri, (SCHEMA, "ScholarlyArticle"));
+        if !p.title.is_empty() {
+            g.literal(&iri, (DCTERMS, "title"), &p.title);
+        }
+        if !p.abstract_text.is_empty() {
+            g.literal(&iri, (DCTERMS, "abstract"), &p.abstract_text);
+        }
+        if let Some(d) = p.published.or(p.id_date) {
+            g.add(&iri, (DCTERMS, "issued"), date_literal(d));
+        }
+        if let Some(d) = p.updated {
+            g.add(&iri, (DCTERMS, "modified"), date_literal(d));
+        }
+        if let Some(d) = p.listed {
+            g.add(&iri, (TG_NS, "listed"), date_literal(d));
+        }
+        for id in prefixed_ids(p) {
+            g.literal(&iri, (DCTERMS, "identifier"), &id);
+        }
+        for c in &p.categories {
+            g.literal(&iri, (TG_NS, "category"), c);
+        }
+        for k in &p.keywords {
+            g.literal(&iri, (SCHEMA, "keywords"), k);
+        }
+        if let Some(v) = &p.venue {
+            let venue = self.iris.venue(v);
+            g.add(&iri, (SCHEMA, "isPartOf"), venue.clone());
+            g.literal(&venue, (SCHEMA, "name"), v);
+        }
+        if let Some(u) = &p.links.abs {
+            g.link(&iri, (SCHEMA, "url"), u);
+        }
+        if let Some(u) = &p.links.pdf {
+            g.link(&iri, (DCAT, "downloadURL"), u);
+        }
+        for u in &p.links.code {
+            g.link(&iri, (SCHEMA, "codeRepository"), u);
+        }
+        for u in &p.links.other {
+            g.link(&iri, (RDFS, "seeAlso"), u);
+        }
+        for (i, a) in p.authors.iter().enumerate() {
+            let role = Iris::owned(&iri, &format!("author-{}", i + 1));
+            let person = self.iris.person(&a.name);
+            g.add(&iri, (SCHEMA, "author"), role.clone());
+            g.add(&role, (SCHEMA, "author"), person.clone());
+            g.add(&role, (SCHEMA, "position"), Literal::from(i as i64 + 1));
+            for aff in &a.affiliations {
+                g.literal(&role, (SCHEMA, "affiliation"), aff);
+            }
+            if self.evidence == EvidenceMode::Full {
+                g.a(&person, (SCHEMA, "Person"));
+            }
+            g.literal(&person, (SCHEMA, "name"), &a.name);
+        }
+    }
+
+    /// Which source records the paper came from (provenance graph).
+    pub fn provenance(&self, p: &Paper, out: &mut Vec<Quad>) {
+        let iri = self.iris.paper(p);
+        let mut g = self.sink(Graph::Provenance, out);
+        for (i, s) in p.sources.iter().enumerate() {
+            let src = self.iris.source_record(&iri, i + 1);
+            g.add(&iri, (PROV, "wasDerivedFrom"), src.clone());
+            if self.evidence == EvidenceMode::Full {
+                g.a(&src, (PROV, "Entity"));
+            }
+            g.literal(&src, (DCTERMS, "format"), &s.format);
+            g.literal(&src, (RDFS, "label"), &format!("{} {}", s.file, s.record));
+        }
+    }
+
+    /// The tags: a `dcterms:subject` link per concept and a Web Annotation with its score,
+    /// rule and evidence (annotations graph).
+    pub fn annotations(&self, paper: &NamedNode, tagged: &Tagged, ontology: &Ontology, out: &mut Vec<Quad>) {
+        let mut g = self.sink(Graph::Annotations, out);
+        for tag in &tagged.concepts {
+            let Some(concept) = ontology.get(&tag.id) else { continue };
+            let concept = NamedNode::new_unchecked(concept.iri.clone());
+            g.add(paper, (DCTERMS, "subject"), concept.clone());
+            self.annotation(&mut g, paper, &concept, tag);
+        }
+    }
+
+    fn annotation(&self, g: &mut Sink, paper: &NamedNode, concept: &NamedNode, tag: &ConceptTag) {
+        let ann = Iris::owned(paper, &format!("tag-{}", tag.id));
+        g.a(&ann, (OA, "Annotation"));
+        if self.evidence == EvidenceMode::Full {
+            g.add(&ann, (OA, "motivatedBy"), term(OA, "classifying"));
+        }
+        g.add(&ann, (OA, "hasBody"), concept.clone());
+        g.add(&ann, (TG_NS, "score"), score_literal(tag.score));
+        let best = tag.evidence.iter().max_by(|a, b| a.weight.total_cmp(&b.weight));
+        g.literal(&ann, (TG_NS, "rule"), best.map_or("semantic", |e| e.rule.name()));
+        let textual: Vec<&Evidence> = tag.evidence.iter().filter(|e| !matches!(e.rule, Rule::CoreRollup | Rule::Broader)).collect();
+        for via in tag.evidence.iter().filter_map(|e| e.via.as_deref()) {
+            g.add(&ann, (PROV, "wasDerivedFrom"), Iris::owned(paper, &format!("tag-{via}")));
+        }
+        let chosen: Vec<&Evidence> = match self.evidence {
+            EvidenceMode::Compact => textual.iter().copied().max_by(|a, b| a.weight.total_cmp(&b.weight)).into_iter().collect(),
+            EvidenceMode::Full => textual,
+        };
+        if chosen.is_empty() {
+            g.add(&ann, (OA, "hasTarget"), paper.clone());
+        }
+        for (i, e) in chosen.iter().enumerate() {
+            let target = Iris::owned(paper, &format!("tag-{}-{}", tag.id, i + 1));
+            g.add(&ann, (OA, "hasTarget"), target.clone());
+            g.add(&target, (OA, "hasSource"), paper.clone());
+            g.literal(&target, (TG_NS, "field"), e.field.name());
+            let quote = Iris::owned(paper, &format!("tag-{}-{}-quote", tag.id, i + 1));
+            g.add(&target, (OA, "hasSelector"), quote.clone());
+            g.a(&quote, (OA, "TextQuoteSelector"));
+            g.literal(&quote, (OA, "exact"), &e.text);
+            if self.evidence == EvidenceMode::Full {
+                let pos = Iris::owned(paper, &format!("tag-{}-{}-position", tag.id, i + 1));
+                g.add(&target, (OA, "hasSelector"), pos.clone());
+                g.a(&pos, (OA, "TextPositionSelector"));
+                g.add(&pos, (OA, "start"), Literal::new_typed_literal(e.start.to_string(), term(XSD, "nonNegativeInteger")));
+                g.add(&pos, (OA, "end"), Literal::new_typed_literal(e.end.to_string(), term(XSD, "nonNegativeInteger")));
+                if let Some(label) = &e.label {
+                    g.literal(&target, (TG_NS, "label"), label);
+                }
+            }
+        }
+    }
+
+    /// The ontology as SKOS (ontology graph): exactly the concepts and labels the linker
+    /// used, whatever files they came from, with the combined version on the scheme.
+    pub fn ontology(&self, ontology: &Ontology, out: &mut Vec<Quad>) {
+        let scheme = self.iris.scheme();
+        let mut g = self.sink(Graph::Ontology, out);
+        g.a(&scheme, (SKOS, "ConceptScheme"));
+        g.literal(&scheme, (OWL, "versionInfo"), &ontology.version());
+        for s in &ontology.sources {
+            g.literal(&scheme, (DCTERMS, "source"), &format!("{} {}", s.name, s.version));
+        }
+        let core = term(TG_NS, "core");
+        let iri = |i: usize| NamedNode::new_unchecked(ontology.concepts[i].iri.clone());
+        for (i, c) in ontology.concepts.iter().enumerate() {
+            let node = iri(i);
+            g.a(&node, (SKOS, "Concept"));
+            g.add(&node, (SKOS, "inScheme"), scheme.clone());
+            g.english(&node, (SKOS, "prefLabel"), &c.pref_label);
+            for l in &c.alt_labels {
+                g.english(&node, (SKOS, "altLabel"), l);
+            }
+            for l in &c.hidden_labels {
+                g.english(&node, (SKOS, "hiddenLabel"), l);
+            }
+            for a in &c.acronyms {
+                g.literal(&node, (TG_NS, "acronym"), a);
+            }
+            if let Some(n) = &c.scope_note {
+                g.english(&node, (SKOS, "scopeNote"), n);
+            }
+            if c.broader.is_empty() {
+                g.add(&node, (SKOS, "topConceptOf"), scheme.clone());
+            }
+            for &b in &c.broader {
+                g.add(&node, (SKOS, "broader"), iri(b));
+            }
+            for &n in &c.narrower {
+                g.add(&node, (SKOS, "narrower"), iri(n));
+            }
+            for &r in &c.related {
+                g.add(&node, (SKOS, "related"), iri(r));
+            }
+            if c.core {
+                g.add(&core, (SKOS, "member"), node.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_keep_their_precision() {
+        let d = |s| date_literal(PartialDate::parse_prefix(s).unwrap()).to_string();
+        assert_eq!(d("2024-01-05"), "\"2024-01-05\"^^<http://www.w3.org/2001/XMLSchema#date>");
+        assert_eq!(d("2024-01"), "\"2024-01\"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>");
+        assert_eq!(d("2024"), "\"2024\"^^<http://www.w3.org/2001/XMLSchema#gYear>");
+    }
+
+    #[test]
+    fn scores_are_rounded_doubles() {
+        assert_eq!(score_literal(0.83333).to_string(), "\"0.833\"^^<http://www.w3.org/2001/XMLSchema#double>");
+    }
+}

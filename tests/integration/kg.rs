@@ -1,0 +1,231 @@
+//! `build`, `export rdf` and the example queries on the built example.
+
+use crate::common::{bin, data, run};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kg").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn build(out: &Path, extra: &[&str]) -> crate::common::Run {
+    let out = out.display().to_string();
+    let mut args = vec!["build", "--out", out.as_str()];
+    args.extend_from_slice(extra);
+    let r = run(&args, None);
+    assert_eq!(r.code, 0, "build failed: {}", r.stderr);
+    r
+}
+
+/// The bundled example, built once for all the tests of this binary.
+fn example_store() -> &'static Path {
+    static STORE: OnceLock<PathBuf> = OnceLock::new();
+    STORE.get_or_init(|| {
+        let out = scratch("example");
+        build(&out, &["-q"]);
+        out.join("store")
+    })
+}
+
+fn export(store: &Path, extra: &[&str]) -> String {
+    let store = store.display().to_string();
+    let mut args = vec!["export", "rdf", "--store", store.as_str()];
+    args.extend_from_slice(extra);
+    let r = run(&args, None);
+    assert_eq!(r.code, 0, "export failed: {}", r.stderr);
+    r.stdout
+}
+
+fn query_json(store: &Path, query: &str) -> Value {
+    let store = store.display().to_string();
+    let r = run(&["query", "--store", &store, "--format", "json", query], None);
+    assert_eq!(r.code, 0, "query failed: {}\n{query}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {}", r.stdout))
+}
+
+fn ask(store: &Path, query: &str) -> bool {
+    query_json(store, query)["boolean"].as_bool().expect("an ASK result")
+}
+
+#[test]
+fn the_example_builds_and_reports_where_it_wrote() {
+    let out = scratch("example-report");
+    let r = build(&out, &[]);
+    assert!(r.stderr.contains("added"), "{}", r.stderr);
+    assert!(r.stderr.contains(&out.join("store").display().to_string()), "{}", r.stderr);
+    assert!(out.join("store").join("CURRENT").exists());
+}
+
+#[test]
+fn rebuilding_is_idempotent_byte_for_byte() {
+    let out = scratch("idempotent");
+    let input = data("link/papers.jsonl");
+    build(&out, &["-q", &input]);
+    let store = out.join("store");
+    let first = export(&store, &["--format", "nquads"]);
+    assert!(first.lines().count() > 100, "{first}");
+    let again = build(&out, &[&input]);
+    assert!(again.stderr.contains("0 added, 0 updated"), "{}", again.stderr);
+    assert_eq!(first, export(&store, &["--format", "nquads"]));
+}
+
+/// The mapping, compared as graphs: with no blank nodes, isomorphism is equality of the
+/// sorted N-Quads lines. Regenerate after a deliberate change with
+/// `topicgraph build tests/data/link/papers.jsonl --out /tmp/g -q && topicgraph export rdf --store /tmp/g/store --format nquads | LC_ALL=C sort > tests/data/rdf/golden-mapping.nq`
+#[test]
+fn mapping_matches_the_golden_file() {
+    let out = scratch("golden");
+    build(&out, &["-q", &data("link/papers.jsonl")]);
+    let mut got: Vec<String> = export(&out.join("store"), &["--format", "nquads"]).lines().map(str::to_string).collect();
+    got.sort();
+    let golden = std::fs::read_to_string(data("rdf/golden-mapping.nq")).unwrap();
+    let mut want: Vec<&str> = golden.lines().collect();
+    want.sort();
+    let missing: Vec<&&str> = want.iter().filter(|l| !got.iter().any(|g| g == **l)).take(5).collect();
+    let extra: Vec<&String> = got.iter().filter(|g| !want.contains(&g.as_str())).take(5).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "graph differs from golden.\nmissing: {missing:#?}\nextra: {extra:#?}");
+}
+
+#[test]
+fn quads_per_paper_stay_compact() {
+    let store = example_store();
+    let nq = export(store, &["--format", "nquads"]);
+    let papers = query_json(store, "SELECT (COUNT(?p) AS ?n) WHERE { ?p a schema:ScholarlyArticle }");
+    let n: f64 = papers["results"]["bindings"][0]["n"]["value"].as_str().unwrap().parse().unwrap();
+    let per_paper = nq.lines().count() as f64 / n;
+    assert!(n > 2500.0, "{n} papers");
+    assert!(per_paper < 70.0, "{per_paper:.1} quads per paper");
+}
+
+#[test]
+fn every_rdf_syntax_exports() {
+    let store = example_store();
+    for (format, marker) in [("turtle", "@prefix"), ("ntriples", "> ."), ("nquads", "graph/papers>"), ("trig", "GRAPH"), ("jsonld", "\"@id\""), ("rdfxml", "<rdf:RDF")] {
+        let out = export(store, &["--format", format, "--graph", "ontology"]);
+        assert!(out.contains(marker), "{format}: {}", &out[..out.len().min(300)]);
+    }
+}
+
+#[test]
+fn exports_leave_out_state_and_runs_unless_asked() {
+    let store = example_store();
+    let default = export(store, &["--format", "nquads", "--graph", "papers", "--graph", "runs"]);
+    assert!(default.contains("graph/runs>"));
+    let all = export(store, &["--format", "nquads"]);
+    assert!(!all.contains("graph/state>") && !all.contains("graph/runs>"));
+}
+
+#[test]
+fn exports_validate_with_an_independent_parser() {
+    let Some(python) = crate::common::python_with("rdflib") else { return };
+    let store = example_store();
+    let dir = scratch("validate");
+    for (format, ext, rdflib) in [("turtle", "ttl", "turtle"), ("nquads", "nq", "nquads"), ("trig", "trig", "trig"), ("rdfxml", "rdf", "xml"), ("jsonld", "jsonld", "json-ld")] {
+        let path = dir.join(format!("kg.{ext}"));
+        let r = run(&["export", "rdf", "--store", &store.display().to_string(), "--graph", "ontology", "--graph", "papers", "--out", &path.display().to_string(), "--format", format], None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let script = format!(
+            "import rdflib,sys\ng=rdflib.Dataset() if '{rdflib}' in ('nquads','trig') else rdflib.Graph()\ng.parse(sys.argv[1], format='{rdflib}')\nprint(len(g) if not isinstance(g, rdflib.Dataset) else sum(len(x) for x in g.graphs()))"
+        );
+        let out = Command::new(&python).args(["-c", &script, &path.display().to_string()]).output().unwrap();
+        assert!(out.status.success(), "rdflib rejects {format}: {}", String::from_utf8_lossy(&out.stderr));
+        let n: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        assert!(n > 1000, "{format}: {n} triples");
+    }
+}
+
+#[test]
+fn every_example_query_returns_something_plausible() {
+    let store = example_store();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/queries");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "rq")).collect();
+    files.sort();
+    assert!(files.len() >= 12, "{} example queries", files.len());
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        if text.contains("CONSTRUCT") || text.contains("DESCRIBE") {
+            let r = run(&["query", "--store", &store.display().to_string(), "-f", &f.display().to_string(), "--format", "ntriples"], None);
+            assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+            assert!(r.stdout.lines().count() >= 3, "{name}: {}", r.stdout);
+            continue;
+        }
+        let r = run(&["query", "--store", &store.display().to_string(), "-f", &f.display().to_string(), "--format", "json"], None);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        if let Some(b) = v.get("boolean") {
+            assert_eq!(b, &Value::Bool(true), "{name}");
+            continue;
+        }
+        let rows = v["results"]["bindings"].as_array().unwrap();
+        assert!(!rows.is_empty(), "{name} returned no rows");
+        // Plausible: every row binds its first variable, and counts are positive.
+        let first = v["head"]["vars"][0].as_str().unwrap();
+        assert!(rows.iter().all(|r| r.get(first).is_some()), "{name}: unbound {first}");
+    }
+}
+
+#[test]
+fn a_killed_build_leaves_whole_papers_and_the_rerun_completes() {
+    let out = scratch("killed");
+    let store = out.join("store");
+    let mut child = Command::new(bin())
+        .args(["build", "--out", &out.display().to_string(), "--batch", "20", "-q"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some batches are in, then kill -9 in the middle of the run.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let ssts = std::fs::read_dir(&store).map(|d| d.filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sst"))).count()).unwrap_or(0);
+        if ssts >= 20 || std::time::Instant::now() > deadline {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            panic!("the build finished before it could be killed; use a smaller --batch");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let whole = "ASK { GRAPH tgd:graph/papers { ?p a schema:ScholarlyArticle } \
+        FILTER NOT EXISTS { GRAPH tgd:graph/state { ?p tg:record ?r ; tg:taggedWith ?v } } }";
+    assert!(!ask(&store, whole), "a paper without its record or tags");
+    let orphans = "ASK { GRAPH tgd:graph/annotations { ?p dcterms:subject ?c } \
+        FILTER NOT EXISTS { GRAPH tgd:graph/papers { ?p a schema:ScholarlyArticle } } }";
+    assert!(!ask(&store, orphans), "tags of a paper that is not there");
+
+    build(&out, &["-q"]);
+    let fresh = scratch("killed-reference");
+    build(&fresh, &["-q"]);
+    assert_eq!(export(&store, &["--format", "nquads"]), export(&fresh.join("store"), &["--format", "nquads"]));
+}
+
+#[test]
+fn a_second_writer_is_refused_naming_the_first() {
+    let out = scratch("locked");
+    build(&out, &["-q", &data("link/papers.jsonl")]);
+    let store = out.join("store");
+    // Hold the store with a reader that blocks on stdin: a query read from `-`.
+    let mut reader = Command::new(bin())
+        .args(["query", "--store", &store.display().to_string(), "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let r = run(&["build", "--out", &out.display().to_string(), &data("link/papers.jsonl")], None);
+    drop(reader.stdin.take());
+    let _ = reader.wait();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("in use by pid") && r.stderr.contains("query"), "{}", r.stderr);
+}
