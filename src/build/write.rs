@@ -147,6 +147,13 @@ pub fn retag_stale(ctx: &Ctx, batch: usize, summary: &mut BuildSummary) -> Resul
     let state = ctx.graph(Graph::State);
     let current = literal(&ctx.version);
     let tagged_with = tg("taggedWith");
+    // A completed pass leaves a marker: with it, no paper can be stale and the scan of every
+    // paper's version is skipped. It is written only after the last batch, so a pass that
+    // was killed is redone.
+    let marker = Quad::new(ctx.iris().scheme(), tg("allTaggedWith"), current.clone(), state.clone());
+    if ctx.store.contains(&marker)? {
+        return Ok(0);
+    }
     let mut stale: Vec<NamedNode> = Vec::new();
     for q in ctx.store.quads_for_pattern(None, Some(tagged_with.as_ref()), None, Some(GraphNameRef::NamedNode(state.as_ref()))) {
         let q = q?;
@@ -167,6 +174,13 @@ pub fn retag_stale(ctx: &Ctx, batch: usize, summary: &mut BuildSummary) -> Resul
         write_plans(ctx, plans, summary)?;
         summary.updated = before;
     }
+    let mut tx = ctx.store.start_transaction()?;
+    let old: Vec<Quad> = tx.quads_for_pattern(Some(ctx.iris().scheme().as_ref().into()), Some(tg("allTaggedWith").as_ref()), None, Some(GraphNameRef::NamedNode(state.as_ref()))).collect::<Result<_, _>>()?;
+    for q in &old {
+        tx.remove(q);
+    }
+    tx.insert(&marker);
+    tx.commit()?;
     Ok(count)
 }
 

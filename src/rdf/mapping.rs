@@ -173,15 +173,16 @@ impl Mapper<'_> {
     /// rule and evidence (annotations graph).
     pub fn annotations(&self, paper: &NamedNode, tagged: &Tagged, ontology: &Ontology, out: &mut Vec<Quad>) {
         let mut g = self.sink(Graph::Annotations, out);
+        let tagged_ids: Vec<&str> = tagged.concepts.iter().map(|t| t.id.as_str()).collect();
         for tag in &tagged.concepts {
             let Some(concept) = ontology.get(&tag.id) else { continue };
             let concept = NamedNode::new_unchecked(concept.iri.clone());
             g.add(paper, (DCTERMS, "subject"), concept.clone());
-            self.annotation(&mut g, paper, &concept, tag);
+            self.annotation(&mut g, paper, &concept, tag, &tagged_ids);
         }
     }
 
-    fn annotation(&self, g: &mut Sink, paper: &NamedNode, concept: &NamedNode, tag: &ConceptTag) {
+    fn annotation(&self, g: &mut Sink, paper: &NamedNode, concept: &NamedNode, tag: &ConceptTag, tagged_ids: &[&str]) {
         let ann = Iris::owned(paper, &format!("tag-{}", tag.id));
         g.a(&ann, (OA, "Annotation"));
         if self.evidence == EvidenceMode::Full {
@@ -192,7 +193,9 @@ impl Mapper<'_> {
         let best = tag.evidence.iter().max_by(|a, b| a.weight.total_cmp(&b.weight));
         g.literal(&ann, (TG_NS, "rule"), best.map_or("semantic", |e| e.rule.name()));
         let textual: Vec<&Evidence> = tag.evidence.iter().filter(|e| !matches!(e.rule, Rule::CoreRollup | Rule::Broader)).collect();
-        for via in tag.evidence.iter().filter_map(|e| e.via.as_deref()) {
+        // A roll-up names the tags it comes from (those below the threshold have no
+        // annotation to point at).
+        for via in tag.evidence.iter().filter_map(|e| e.via.as_deref()).filter(|v| tagged_ids.contains(v)) {
             g.add(&ann, (PROV, "wasDerivedFrom"), Iris::owned(paper, &format!("tag-{via}")));
         }
         let chosen: Vec<&Evidence> = match self.evidence {
