@@ -2,9 +2,11 @@
 //!
 //! Stages, each a module whose doc names its entry point; data flows one way:
 //! [`ingest`] (sources -> canonical [`model::Paper`]s) -> [`link`] (papers -> concepts, with
-//! evidence, against an [`ontology`]; [`text`] is the tokenizer both share).
+//! evidence, against an [`ontology`]; [`text`] is the tokenizer both share) -> [`rdf`] (the
+//! store) -> [`graph`] (the knowledge graph in memory and its analytics).
 
 pub mod eval;
+pub mod graph;
 pub mod ingest;
 pub mod link;
 pub mod model;
