@@ -2,8 +2,10 @@
 //! co-occurrence with significance (NPMI), weighted PageRank, Louvain communities, related
 //! concepts, similar papers and shortest concept paths.
 //!
-//! Entry point: [`KnowledgeGraph::build`] from [`ConceptInfo`]s and [`PaperRecord`]s. Then
-//! [`KnowledgeGraph::analyze`] (PageRank, communities, paper counts), [`KnowledgeGraph::stats`], [`KnowledgeGraph::related`],
+//! Entry point: [`KnowledgeGraph::build`] from [`ConceptInfo`]s and [`PaperRecord`]s, which
+//! [`load_from_store`] reads from an oxigraph store that follows the RDF contract. Then
+//! [`KnowledgeGraph::analyze`] (PageRank, communities, paper counts; written back to the
+//! store by [`write_analytics`]), [`KnowledgeGraph::stats`], [`KnowledgeGraph::related`],
 //! [`KnowledgeGraph::similar`] and [`KnowledgeGraph::path`].
 //!
 //! Everything is deterministic: inputs are sorted by id before nodes are added, and every
@@ -14,21 +16,25 @@ mod build;
 mod centrality;
 mod community;
 mod cooccur;
+mod load;
 mod lookup;
 mod path;
 mod related;
 mod similar;
 mod stats;
+mod write;
 
 pub use analytics::{Analytics, ConceptAnalytics, PairAnalytics};
 pub use build::{Edge, EdgeKind, KnowledgeGraph, Node, NodeKind};
 pub use centrality::{weighted_page_rank, PageRankConfig};
 pub use community::{louvain, Partition};
 pub use cooccur::{npmi, pmi, Cooccurrence};
+pub use load::load_from_store;
 pub use path::{ConceptPath, PathStep};
 pub use related::{Related, SkosRelation};
 pub use similar::{SharedConcept, Similar};
 pub use stats::{ConceptRank, GraphStats};
+pub use write::{write_analytics, WriteSummary};
 
 use serde::Serialize;
 
