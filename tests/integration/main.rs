@@ -4,5 +4,6 @@
 
 mod common;
 mod cso;
+mod graph;
 mod ingest;
 mod link;
