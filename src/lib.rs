@@ -2,11 +2,13 @@
 //!
 //! Stages, each a module whose doc names its entry point; data flows one way:
 //! [`ingest`] (sources -> canonical [`model::Paper`]s) -> [`link`] (papers -> concepts, with
-//! evidence, against an [`ontology`]; [`text`] is the tokenizer both share).
+//! evidence, against an [`ontology`]; [`text`] is the tokenizer both share) -> [`rdf`] (the
+//! store) -> [`graph`] (the knowledge graph in memory and its analytics).
 
 pub mod build;
 pub mod eval;
 pub mod export;
+pub mod graph;
 pub mod ingest;
 pub mod link;
 pub mod model;

@@ -9,6 +9,7 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use topicgraph::build::{build, BuildConfig, BuildSummary};
+use topicgraph::graph::{load_from_store, write_analytics, GraphConfig, KnowledgeGraph};
 use topicgraph::ingest::{InputFormat, ReadConfig};
 use topicgraph::model::PartialDate;
 use topicgraph::rdf::iri::Iris;
@@ -96,9 +97,24 @@ pub fn run(args: BuildArgs) -> Result<u8> {
     let result = build(&kg, &linker, &iris, &inputs, &cfg, &mut observer);
     observer.finish();
     let summary = result.with_context(|| format!("building {}", store_path.display()))?;
+    // Corpus-wide analytics (PageRank, communities, co-occurrence) from the stored tags,
+    // written back to their graph, when anything changed.
+    let t = Instant::now();
+    let analytics = if summary.added + summary.updated > 0 || summary.retagged_for_ontology > 0 {
+        let (concepts, papers) = load_from_store(&kg).context("reading the graph back for analytics")?;
+        let graph = KnowledgeGraph::build(concepts, papers, GraphConfig::default());
+        let a = graph.analyze();
+        Some(write_analytics(&kg, iris.base(), &a).context("writing analytics")?)
+    } else {
+        None
+    };
+    let analytics_secs = t.elapsed().as_secs_f64();
     kg.flush().context("flushing the store")?;
     if !args.quiet {
         print_summary("build", &summary.read, &observer);
+        if let Some(a) = analytics {
+            eprintln!("  analytics  {} concepts, {} co-occurring pairs ({} triples) in {analytics_secs:.2}s", a.concepts, a.pairs, a.triples);
+        }
         print_build(&summary, &store_path, started);
     }
     let rejected = summary.read.rejected > 0 || summary.read.failed_files > 0;

@@ -9,6 +9,7 @@ mod bench;
 mod build;
 mod eval;
 mod export;
+mod graph;
 mod ontology;
 mod papers;
 mod progress;
@@ -59,6 +60,8 @@ enum Command {
     Ontology(ontology::OntologyArgs),
     /// Speed benchmarks.
     Bench(bench::BenchArgs),
+    /// Knowledge-graph analytics over the store: stats, related concepts, similar papers, paths.
+    Graph(graph::GraphArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -73,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Stats(args) => tag::stats(args),
         Command::Ontology(args) => ontology::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Graph(args) => graph::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,6 +4,7 @@
 
 mod common;
 mod cso;
+mod graph;
 mod ingest;
 mod kg;
 mod link;
