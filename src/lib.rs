@@ -2,7 +2,8 @@
 //!
 //! Stages, each a module whose doc names its entry point; data flows one way:
 //! [`ingest`] (sources -> canonical [`model::Paper`]s) -> [`link`] (papers -> concepts, with
-//! evidence, against an [`ontology`]; [`text`] is the tokenizer both share).
+//! evidence, against an [`ontology`]; [`text`] is the tokenizer both share) -> [`rdf`] (the
+//! graph in an oxigraph store) -> [`sparql`] (queries over it).
 
 pub mod eval;
 pub mod ingest;
@@ -10,4 +11,5 @@ pub mod link;
 pub mod model;
 pub mod ontology;
 pub mod rdf;
+pub mod sparql;
 pub mod text;

@@ -1,5 +1,6 @@
 //! RDF: the knowledge graph as quads, in a persistent oxigraph store.
 //!
-//! [`vocab`] names the terms and prefixes.
+//! [`vocab`] names the terms and prefixes; [`store`] opens the store.
 
+pub mod store;
 pub mod vocab;
