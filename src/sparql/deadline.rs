@@ -52,6 +52,18 @@ impl Deadline {
         Ok(())
     }
 
+    /// Pull every result of `items` within the deadline, handing each to `take`; the count.
+    pub fn pull<T>(&self, items: impl Iterator<Item = Result<T, QueryEvaluationError>>, mut take: impl FnMut(T) -> Result<(), SparqlError>) -> Result<u64, SparqlError> {
+        let mut count = 0;
+        for item in items {
+            let item = item.map_err(|e| self.error(e))?;
+            self.check()?;
+            take(item)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
     /// An evaluation error, where a cancellation means this deadline fired.
     pub fn error(&self, e: QueryEvaluationError) -> SparqlError {
         match e {

@@ -36,21 +36,18 @@ pub(crate) fn write(results: QueryResults<'static>, deadline: &Deadline, w: &mut
         QueryResults::Solutions(solutions) => {
             let header: Vec<String> = solutions.variables().iter().map(|v| v.as_str().to_string()).collect();
             let mut rows = Vec::new();
-            for solution in solutions {
-                let solution = solution.map_err(|e| deadline.error(e))?;
-                deadline.check()?;
-                let row = solution.values().iter().map(|t| t.as_ref().map(|t| cell(t.as_ref())).unwrap_or_default()).collect();
-                rows.push(keep(row)?);
-            }
+            deadline.pull(solutions, |solution| {
+                rows.push(keep(solution.values().iter().map(|t| t.as_ref().map(|t| cell(t.as_ref())).unwrap_or_default()).collect())?);
+                Ok(())
+            })?;
             (header, rows, "row")
         }
         QueryResults::Graph(triples) => {
             let mut rows = Vec::new();
-            for triple in triples {
-                let triple = triple.map_err(|e| deadline.error(e))?;
-                deadline.check()?;
+            deadline.pull(triples, |triple| {
                 rows.push(keep(vec![cell(triple.subject.as_ref().into()), cell(triple.predicate.as_ref().into()), cell(triple.object.as_ref())])?);
-            }
+                Ok(())
+            })?;
             (["subject", "predicate", "object"].map(String::from).to_vec(), rows, "triple")
         }
     };

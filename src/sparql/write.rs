@@ -57,26 +57,14 @@ impl Evaluation {
             (QueryResults::Solutions(solutions), format) => {
                 let serializer = QueryResultsSerializer::from_format(format.results_format().expect("fits"));
                 let mut out = serializer.serialize_solutions_to_writer(&mut w, solutions.variables().to_vec()).map_err(io)?;
-                let mut rows = 0;
-                for solution in solutions {
-                    let solution = solution.map_err(|e| deadline.error(e))?;
-                    deadline.check()?;
-                    out.serialize(&solution).map_err(io)?;
-                    rows += 1;
-                }
+                let rows = deadline.pull(solutions, |solution| out.serialize(&solution).map_err(io))?;
                 out.finish().map_err(io)?;
                 rows
             }
             (QueryResults::Graph(triples), format) => {
                 let serializer = PREFIXES.iter().fold(RdfSerializer::from_format(format.rdf_format().expect("fits")), |s, (p, ns)| s.with_prefix(*p, *ns).expect("the vocabulary namespaces are valid IRIs"));
                 let mut out = serializer.for_writer(&mut w);
-                let mut rows = 0;
-                for triple in triples {
-                    let triple = triple.map_err(|e| deadline.error(e))?;
-                    deadline.check()?;
-                    out.serialize_triple(&triple).map_err(io)?;
-                    rows += 1;
-                }
+                let rows = deadline.pull(triples, |triple| out.serialize_triple(&triple).map_err(io))?;
                 out.finish().map_err(io)?;
                 rows
             }
