@@ -10,6 +10,8 @@ mod eval;
 mod ontology;
 mod papers;
 mod progress;
+mod query;
+mod serve;
 mod tag;
 
 use clap::{Parser, Subcommand};
@@ -53,6 +55,10 @@ enum Command {
     Ontology(ontology::OntologyArgs),
     /// Speed benchmarks.
     Bench(bench::BenchArgs),
+    /// Run a SPARQL query on the knowledge graph.
+    Query(query::QueryArgs),
+    /// Serve the knowledge graph: a SPARQL endpoint and a query page.
+    Serve(serve::ServeArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -65,6 +71,8 @@ pub fn main() -> ExitCode {
         Command::Stats(args) => tag::stats(args),
         Command::Ontology(args) => ontology::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
