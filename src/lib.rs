@@ -2,8 +2,10 @@
 //!
 //! Stages, each a module whose doc names its entry point; data flows one way:
 //! [`ingest`] (sources -> canonical [`model::Paper`]s) -> [`link`] (papers -> concepts, with
-//! evidence, against an [`ontology`]; [`text`] is the tokenizer both share) -> [`rdf`] (the
-//! store) -> [`graph`] (the knowledge graph in memory and its analytics).
+//! evidence, against an [`ontology`]; [`text`] is the tokenizer both share) -> [`build`]
+//! (the pipeline into the store) -> [`rdf`] (the knowledge graph as quads in an oxigraph
+//! store) -> [`graph`] (the same knowledge in petgraph, and its analytics), [`sparql`]
+//! (queries over the store), [`serve`] (over HTTP), [`export`] (other formats).
 
 pub mod build;
 pub mod eval;
@@ -14,4 +16,6 @@ pub mod link;
 pub mod model;
 pub mod ontology;
 pub mod rdf;
+pub mod serve;
+pub mod sparql;
 pub mod text;

@@ -13,6 +13,8 @@ mod graph;
 mod ontology;
 mod papers;
 mod progress;
+mod query;
+mod serve;
 mod tag;
 
 use clap::{Parser, Subcommand};
@@ -62,6 +64,10 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Knowledge-graph analytics over the store: stats, related concepts, similar papers, paths.
     Graph(graph::GraphArgs),
+    /// Run a SPARQL query on the knowledge graph.
+    Query(query::QueryArgs),
+    /// Serve the knowledge graph: a SPARQL endpoint and a query page.
+    Serve(serve::ServeArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -77,6 +83,8 @@ pub fn main() -> ExitCode {
         Command::Ontology(args) => ontology::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

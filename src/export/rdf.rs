@@ -78,7 +78,7 @@ impl std::str::FromStr for RdfSyntax {
 pub fn export(store: &Store, iris: &Iris, graphs: &[Graph], syntax: RdfSyntax, out: impl Write) -> Result<u64, ExportError> {
     let mut serializer = RdfSerializer::from_format(syntax.format());
     if !matches!(syntax, RdfSyntax::NTriples | RdfSyntax::NQuads) {
-        for (prefix, ns) in PREFIXES.iter().filter(|(p, _)| *p != "tgd").chain([&("tgd", iris.base())]) {
+        for (prefix, ns) in PREFIXES.iter().filter(|(p, _)| !matches!(*p, "tgd" | "tgg")).chain([&("tgd", iris.base())]) {
             serializer = serializer.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
         }
     }

@@ -23,7 +23,7 @@ pub const DCAT: &str = "http://www.w3.org/ns/dcat#";
 
 /// Prefixes declared for every query run by `query`, `serve` and the example queries (a
 /// query may redeclare any of them). `tgc:` is the bundled concepts, `tgd:` the default data
-/// base; graph names are under `tgd:graph/`.
+/// base, `tgg:` its named graphs.
 pub const PREFIXES: &[(&str, &str)] = &[
     ("rdf", RDF),
     ("rdfs", RDFS),
@@ -38,7 +38,11 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("tg", TG_NS),
     ("tgc", CONCEPT_NS),
     ("tgd", DEFAULT_BASE),
+    ("tgg", DEFAULT_GRAPHS),
 ];
+
+/// The named graphs under the default base: `FROM tgg:papers`, `GRAPH tgg:annotations`.
+pub const DEFAULT_GRAPHS: &str = "https://w3id.org/topicgraph/data/graph/";
 
 /// The SPARQL prologue for [`PREFIXES`].
 pub fn sparql_prologue() -> String {

@@ -51,10 +51,7 @@ pub fn shared(what: &str) -> Option<PathBuf> {
     if path.exists() {
         return Some(path);
     }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true but {} is missing", path.display());
-    }
-    eprintln!("SKIP: {} is absent (the shared data folder is not here)", path.display());
+    skip(&format!("{} is absent (the shared data folder is not here)", path.display()));
     None
 }
 
@@ -65,9 +62,24 @@ pub fn python_with(module: &str) -> Option<String> {
     if ok {
         return Some("python3".into());
     }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true but python3 cannot import {module}");
-    }
-    eprintln!("SKIP: python3 with {module} is not installed (pip install {module})");
+    skip(&format!("python3 cannot import {module} (pip install {module})"));
     None
+}
+
+/// Whether the program `name` is on PATH. Absent: false with a printed reason, or a panic
+/// under `CI=true` (where .ci/run installs it).
+pub fn tool(name: &str) -> bool {
+    let found = std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()));
+    if !found {
+        skip(&format!("{name} is not installed"));
+    }
+    found
+}
+
+/// Print why a test does not run, or fail it under `CI=true`, where nothing may be missing.
+pub fn skip(reason: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true but {reason}");
+    }
+    eprintln!("SKIP: {reason}");
 }

@@ -130,7 +130,7 @@ fn exports_validate_with_an_independent_parser() {
         let r = run(&["export", "rdf", "--store", &store.display().to_string(), "--graph", "ontology", "--graph", "papers", "--out", &path.display().to_string(), "--format", format], None);
         assert_eq!(r.code, 0, "{}", r.stderr);
         let script = format!(
-            "import rdflib,sys\ng=rdflib.Dataset() if '{rdflib}' in ('nquads','trig') else rdflib.Graph()\ng.parse(sys.argv[1], format='{rdflib}')\nprint(len(g) if not isinstance(g, rdflib.Dataset) else sum(len(x) for x in g.graphs()))"
+            "import rdflib,sys\ng=rdflib.Dataset() if '{rdflib}' in ('nquads','trig','json-ld') else rdflib.Graph()\ng.parse(sys.argv[1], format='{rdflib}')\nprint(len(g) if not isinstance(g, rdflib.Dataset) else sum(len(x) for x in g.graphs()))"
         );
         let out = Command::new(&python).args(["-c", &script, &path.display().to_string()]).output().unwrap();
         assert!(out.status.success(), "rdflib rejects {format}: {}", String::from_utf8_lossy(&out.stderr));
@@ -196,11 +196,11 @@ fn a_killed_build_leaves_whole_papers_and_the_rerun_completes() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
-    let whole = "ASK { GRAPH tgd:graph/papers { ?p a schema:ScholarlyArticle } \
-        FILTER NOT EXISTS { GRAPH tgd:graph/state { ?p tg:record ?r ; tg:taggedWith ?v } } }";
+    let whole = "ASK { GRAPH tgg:papers { ?p a schema:ScholarlyArticle } \
+        FILTER NOT EXISTS { GRAPH tgg:state { ?p tg:record ?r ; tg:taggedWith ?v } } }";
     assert!(!ask(&store, whole), "a paper without its record or tags");
-    let orphans = "ASK { GRAPH tgd:graph/annotations { ?p dcterms:subject ?c } \
-        FILTER NOT EXISTS { GRAPH tgd:graph/papers { ?p a schema:ScholarlyArticle } } }";
+    let orphans = "ASK { GRAPH tgg:annotations { ?p dcterms:subject ?c } \
+        FILTER NOT EXISTS { GRAPH tgg:papers { ?p a schema:ScholarlyArticle } } }";
     assert!(!ask(&store, orphans), "tags of a paper that is not there");
 
     build(&out, &["-q"]);
@@ -210,22 +210,26 @@ fn a_killed_build_leaves_whole_papers_and_the_rerun_completes() {
 }
 
 #[test]
-fn a_second_writer_is_refused_naming_the_first() {
+fn a_writer_is_refused_while_the_store_is_served() {
+    use std::io::BufRead;
     let out = scratch("locked");
     build(&out, &["-q", &data("link/papers.jsonl")]);
     let store = out.join("store");
-    // Hold the store with a reader that blocks on stdin: a query read from `-`.
-    let mut reader = Command::new(bin())
-        .args(["query", "--store", &store.display().to_string(), "-f", "-"])
-        .stdin(Stdio::piped())
+    let mut server = Command::new(bin())
+        .args(["serve", "--store", &store.display().to_string(), "--bind", "127.0.0.1:0"])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Wait for the "serving ... at http://..." line: the store is open and locked.
+    let mut line = String::new();
+    std::io::BufReader::new(server.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.contains("serving"), "{line}");
     let r = run(&["build", "--out", &out.display().to_string(), &data("link/papers.jsonl")], None);
-    drop(reader.stdin.take());
-    let _ = reader.wait();
+    server.kill().unwrap();
+    server.wait().unwrap();
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("in use by pid") && r.stderr.contains("query"), "{}", r.stderr);
+    assert!(r.stderr.contains("in use by pid") && r.stderr.contains("serve"), "{}", r.stderr);
+    // Free again once the server is gone.
+    build(&out, &["-q", &data("link/papers.jsonl")]);
 }

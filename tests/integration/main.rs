@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per command or stage. Tests run the real
 //! `topicgraph` binary (`CARGO_BIN_EXE_topicgraph`). Tests that need `../shared` skip with a
-//! printed reason when it is absent, except under `CI=true`, where they fail.
+//! printed reason when it is absent, and so do tests that need a missing tool (curl, chromium,
+//! Python's SPARQLWrapper), except under `CI=true`, where they fail.
 
 mod common;
 mod cso;
@@ -8,3 +9,4 @@ mod graph;
 mod ingest;
 mod kg;
 mod link;
+mod sparql;
