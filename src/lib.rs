@@ -6,7 +6,8 @@
 //! (named entities and keyphrases) -> [`build`]
 //! (the pipeline into the store) -> [`rdf`] (the knowledge graph as quads in an oxigraph
 //! store) -> [`graph`] (the same knowledge in petgraph, and its analytics), [`sparql`]
-//! (queries over the store), [`serve`] (over HTTP), [`export`] (other formats).
+//! (queries over the store), [`serve`] (over HTTP), [`export`] (other formats), [`report`]
+//! (topic trends over time and the brief on one topic).
 
 pub mod build;
 pub mod eval;
@@ -18,6 +19,7 @@ pub mod link;
 pub mod model;
 pub mod ontology;
 pub mod rdf;
+pub mod report;
 pub mod serve;
 pub mod sparql;
 pub mod text;

@@ -48,6 +48,14 @@ enum BenchWhat {
         #[command(flatten)]
         link: crate::cli::tag::LinkArgs,
     },
+    /// A trend report from INPUT read and tagged in memory: time to read and tag the
+    /// selected papers, to compute the report, to write it as html, md and csv; peak memory.
+    Trends {
+        #[command(flatten)]
+        corpus: crate::cli::trends::CorpusArgs,
+        #[arg(long, default_value = "month", value_name = "week|month|quarter|year")]
+        by: topicgraph::report::Granularity,
+    },
     /// Query latency on a built store: each query run --runs times after one warm-up run;
     /// p50, p95 and max per query.
     Query {
@@ -67,6 +75,7 @@ pub fn run(args: BenchArgs) -> Result<u8> {
         BenchWhat::Tag { inputs, link } => bench_tag(&inputs, &link),
         BenchWhat::Build { inputs, out, batch, link } => bench_build(&inputs, &out, batch, &link),
         BenchWhat::Query { store, queries, runs } => bench_query(&store, queries, runs),
+        BenchWhat::Trends { mut corpus, by } => bench_trends(&mut corpus, by),
     }
 }
 
@@ -204,6 +213,34 @@ fn bench_tag(inputs: &[String], link: &crate::cli::tag::LinkArgs) -> Result<u8> 
     let t = Instant::now();
     let tags: u64 = papers.par_iter().map(|p| linker.tag(p).concepts.len() as u64).sum();
     report("tag (lexical linker)", papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags")));
+    Ok(0)
+}
+
+fn bench_trends(corpus: &mut crate::cli::trends::CorpusArgs, by: topicgraph::report::Granularity) -> Result<u8> {
+    use topicgraph::report::{compute, ReportFormat, TrendConfig};
+    if corpus.inputs.is_empty() {
+        anyhow::bail!("bench trends needs INPUT (it measures reading and tagging in memory)");
+    }
+    corpus.quiet = true;
+    println!("threads: {} (rayon), inputs: {}", rayon::current_num_threads(), corpus.inputs.join(" "));
+    let started = Instant::now();
+    let t = Instant::now();
+    let c = corpus.load("bench trends", false)?;
+    let load = t.elapsed().as_secs_f64();
+    println!("read {} records, selected {} papers ({} other categories, {} outside the dates): {load:.2} s (read + tag, {:.0} selected papers/s)", c.read, c.papers.len(), c.skipped.category, c.skipped.range, c.papers.len() as f64 / load);
+    let t = Instant::now();
+    let config = TrendConfig { by, since: corpus.since, until: corpus.until, basis: corpus.date, ..Default::default() };
+    let r = compute(&c, &config);
+    println!("compute: {:.2} s ({} concepts, {} periods, {} papers counted)", t.elapsed().as_secs_f64(), r.concepts.len(), r.periods.len(), r.coverage.counted);
+    for format in [ReportFormat::Html, ReportFormat::Markdown, ReportFormat::Csv] {
+        let t = Instant::now();
+        let bytes = crate::cli::trends::render(&r, &c, format, "Topic trends")?;
+        println!("write {format}: {:.3} s ({:.1} KiB)", t.elapsed().as_secs_f64(), bytes.len() as f64 / 1024.0);
+    }
+    println!("total: {:.2} s", started.elapsed().as_secs_f64());
+    if let Some(kb) = peak_rss_kib() {
+        println!("peak RSS: {:.1} MiB", kb as f64 / 1024.0);
+    }
     Ok(0)
 }
 

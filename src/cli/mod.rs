@@ -16,6 +16,8 @@ mod progress;
 mod query;
 mod serve;
 mod tag;
+mod topic;
+mod trends;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -68,6 +70,10 @@ enum Command {
     Query(query::QueryArgs),
     /// Serve the knowledge graph: a SPARQL endpoint and a query page.
     Serve(serve::ServeArgs),
+    /// Topic trends over time: shares, growth, bursts, lifecycle (md, html, csv, json).
+    Trends(trends::TrendsArgs),
+    /// The brief on one topic: trend, key papers, authors, neighbours, entities.
+    Topic(topic::TopicArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -85,6 +91,8 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => graph::run(args),
         Command::Query(args) => query::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Trends(args) => trends::run(args),
+        Command::Topic(args) => topic::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -82,16 +82,28 @@ fn map_records<T: Send>(
     input: &InputArgs,
     observer: &mut StderrObserver,
     map: impl Fn(&Paper) -> T + Sync,
-    mut consume: impl FnMut(Vec<T>) -> std::io::Result<()>,
+    consume: impl FnMut(Vec<T>) -> std::io::Result<()>,
 ) -> Result<ReadSummary> {
     let cfg = ReadConfig { merge: false, ..input.read_config() };
+    map_papers(&input.inputs, &cfg, observer, map, consume)
+}
+
+/// Read the inputs with `cfg`, map batches of papers in parallel with `map`, and hand the
+/// results to `consume` in input order (`trends` and `topic` read through this too).
+pub fn map_papers<T: Send>(
+    inputs: &[String],
+    cfg: &ReadConfig,
+    observer: &mut StderrObserver,
+    map: impl Fn(&Paper) -> T + Sync,
+    mut consume: impl FnMut(Vec<T>) -> std::io::Result<()>,
+) -> Result<ReadSummary> {
     let mut batch: Vec<Paper> = Vec::with_capacity(BATCH);
     let mut flush = |batch: &mut Vec<Paper>| -> std::io::Result<()> {
         let out: Vec<T> = batch.par_iter().map(&map).collect();
         batch.clear();
         consume(out)
     };
-    let summary = read_inputs(&input.inputs, &cfg, observer, &mut |paper| {
+    let summary = read_inputs(inputs, cfg, observer, &mut |paper| {
         batch.push(paper);
         if batch.len() == BATCH {
             flush(&mut batch)?;

@@ -10,3 +10,4 @@ mod ingest;
 mod kg;
 mod link;
 mod sparql;
+mod trends;
