@@ -12,6 +12,9 @@ pub const STOPWORDS: &[&str] = &[
     "a", "an", "the", "this", "that", "these", "those", "each", "every", "either", "neither", "some", "any", "all", "both", "no", "none", "another", "other", "others", "such", "same", "own",
     "many", "much", "more", "most", "less", "least", "few", "fewer", "several", "various", "numerous", "enough", "certain", "whole", "entire", "only", "just", "even", "also", "too", "very",
     "quite", "rather", "almost", "nearly", "about", "around", "approximately", "roughly", "mainly", "mostly", "often", "always", "never", "sometimes", "usually", "typically", "generally",
+    // number words (numerals are not words at all here)
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion",
+    "billions", "dozen", "dozens", "twice",
     // pronouns
     "i", "me", "my", "mine", "we", "us", "our", "ours", "ourselves", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "it", "its", "itself", "they", "them", "their", "theirs",
     "themselves", "one", "ones", "oneself", "who", "whom", "whose", "which", "what", "whatever", "whichever", "whoever", "where", "wherever", "when", "whenever", "why", "how", "however",
@@ -48,6 +51,10 @@ pub const STOPWORDS: &[&str] = &[
     "amount", "year", "years", "day", "days", "people", "thing", "things", "literature", "researchers", "authors", "benefit", "benefits", "advantage", "advantages", "limitation",
     "limitations", "challenge", "challenges", "insight", "insights", "finding", "findings", "contribution", "contributions", "aspect", "aspects", "issue", "issues", "respect",
 ];
+
+/// Prepositions after which an -ing verb form starts a verb phrase, not a noun phrase ("by
+/// employing RLHF", "for generating responses").
+pub const GERUND_PREPOSITIONS: &[&str] = &["by", "for", "in", "of", "while", "when", "after", "before", "without", "through", "via", "from", "on", "towards", "toward"];
 
 #[cfg(test)]
 mod tests {
