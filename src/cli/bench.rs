@@ -201,7 +201,7 @@ fn bench_tag(inputs: &[String], link: &crate::cli::tag::LinkArgs) -> Result<u8> 
     println!("threads: {} (rayon), inputs: {}", rayon::current_num_threads(), inputs.join(" "));
     let t = Instant::now();
     let linker = link.linker()?;
-    println!("ontology load + automaton build: {:.1} ms ({} concepts)", t.elapsed().as_secs_f64() * 1000.0, linker.ontology().concepts.len());
+    println!("ontology load + automaton build + keyphrase table: {:.1} ms ({} concepts)", t.elapsed().as_secs_f64() * 1000.0, linker.ontology().concepts.len());
     let mut papers = Vec::new();
     let cfg = ReadConfig { merge: false, ..Default::default() };
     let t = Instant::now();
@@ -211,8 +211,13 @@ fn bench_tag(inputs: &[String], link: &crate::cli::tag::LinkArgs) -> Result<u8> 
     })?;
     report("read (parse + clean)", papers.len() as u64, t.elapsed().as_secs_f64(), None);
     let t = Instant::now();
-    let tags: u64 = papers.par_iter().map(|p| linker.tag(p).concepts.len() as u64).sum();
-    report("tag (lexical linker)", papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags")));
+    let (tags, keywords): (u64, u64) = papers.par_iter().map(|p| linker.tag(p)).map(|t| (t.concepts.len() as u64, t.keywords.len() as u64)).reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    report("tag (concepts + keyphrases)", papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags, {keywords} keyphrases")));
+    if let Some(k) = linker.keyphrases() {
+        let t = Instant::now();
+        let n: u64 = papers.par_iter().map(|p| k.extract(&topicgraph::link::document::Document::new(p)).len() as u64).sum();
+        report("keyphrases alone (with tokenizing)", papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{n} keyphrases")));
+    }
     Ok(0)
 }
 

@@ -10,6 +10,7 @@ mod build;
 mod eval;
 mod export;
 mod graph;
+mod keyphrases;
 mod ontology;
 mod papers;
 mod progress;
@@ -60,6 +61,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Count how many papers of a corpus mention each concept (for --stats).
     Stats(tag::StatsArgs),
+    /// Keyphrase tooling: build the corpus table keyphrase extraction reads.
+    Keyphrases(keyphrases::KeyphrasesArgs),
     /// Validate or summarise an ontology.
     Ontology(ontology::OntologyArgs),
     /// Speed benchmarks.
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Stats(args) => tag::stats(args),
+        Command::Keyphrases(args) => keyphrases::run(args),
         Command::Ontology(args) => ontology::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Graph(args) => graph::run(args),

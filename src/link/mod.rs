@@ -15,6 +15,7 @@ pub mod scope;
 pub mod score;
 pub mod stats;
 
+use crate::extract::keyphrase::{Keyphrase, KeyphraseConfig, KeyphraseExtractor};
 use crate::model::Paper;
 use crate::ontology::Ontology;
 use document::{Document, Field};
@@ -69,11 +70,13 @@ pub struct LinkConfig {
     pub general_score: f64,
     /// Also propose concepts from the words of their scope notes ([`scope`]).
     pub scope: bool,
+    /// Keyphrase extraction settings; `None` leaves `keywords` empty.
+    pub keyphrases: Option<KeyphraseConfig>,
 }
 
 impl Default for LinkConfig {
     fn default() -> Self {
-        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true }
+        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true, keyphrases: Some(KeyphraseConfig::default()) }
     }
 }
 
@@ -192,8 +195,8 @@ pub struct Tagged {
     pub concepts: Vec<ConceptTag>,
     /// Named entities (models, datasets, ...): filled by the extraction stage.
     pub entities: Vec<serde_json::Value>,
-    /// Keyphrases: filled by the extraction stage.
-    pub keywords: Vec<serde_json::Value>,
+    /// Keyphrases, best first ([`crate::extract::keyphrase`]).
+    pub keywords: Vec<Keyphrase>,
     /// The ontology version the links were made with.
     pub ontology: String,
 }
@@ -229,6 +232,7 @@ pub struct Linker {
     core_ancestors: Vec<Vec<usize>>,
     /// For each concept, the weight factor from corpus statistics (1 without them).
     specificity: Vec<f64>,
+    keyphrases: Option<KeyphraseExtractor>,
 }
 
 impl Linker {
@@ -238,7 +242,9 @@ impl Linker {
         let core_ancestors = (0..ontology.concepts.len()).map(|i| ontology.ancestors(i).into_iter().filter(|&a| ontology.concepts[a].core).collect()).collect();
         let specificity = vec![1.0; ontology.concepts.len()];
         let extra: Vec<Box<dyn Matcher>> = if config.scope { vec![Box::new(scope::ScopeMatcher::new(&ontology))] } else { Vec::new() };
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity }
+        // The bundled table is compiled in and checked by a unit test: it cannot fail here.
+        let keyphrases = config.keyphrases.clone().map(|k| KeyphraseExtractor::new(&ontology, k).expect("the bundled keyphrase table parses"));
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases }
     }
 
     /// Weigh mentions of common concepts less, by their share of a reference corpus.
@@ -273,21 +279,38 @@ impl Linker {
         &self.config
     }
 
+    /// Extract keyphrases with this extractor (e.g. over another corpus table).
+    pub fn with_keyphrases(mut self, k: KeyphraseExtractor) -> Linker {
+        self.keyphrases = Some(k);
+        self
+    }
+
+    /// The keyphrase extractor `tag` runs, if keyphrases are on.
+    pub fn keyphrases(&self) -> Option<&KeyphraseExtractor> {
+        self.keyphrases.as_ref()
+    }
+
     /// Tag one paper.
     pub fn tag(&self, paper: &Paper) -> Tagged {
-        let (tags, _) = self.link(paper);
-        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities: Vec::new(), keywords: Vec::new(), ontology: self.version.clone() }
+        let doc = Document::new(paper);
+        let (tags, _) = self.link_doc(&doc);
+        let keywords = self.keyphrases.as_ref().map(|k| k.extract(&doc)).unwrap_or_default();
+        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities: Vec::new(), keywords, ontology: self.version.clone() }
     }
 
     /// Tag one paper and also return every candidate with its decision (for `explain`).
     pub fn link(&self, paper: &Paper) -> (Vec<ConceptTag>, Vec<Candidate>) {
-        let doc = Document::new(paper);
+        self.link_doc(&Document::new(paper))
+    }
+
+    /// [`Linker::link`] on a paper already prepared (tokenised once for every stage).
+    fn link_doc(&self, doc: &Document) -> (Vec<ConceptTag>, Vec<Candidate>) {
         let mut mentions = Vec::new();
-        self.lexical.find(&doc, &mut mentions);
+        self.lexical.find(doc, &mut mentions);
         for m in &self.extra {
-            m.find(&doc, &mut mentions);
+            m.find(doc, &mut mentions);
         }
-        let blocked = self.apply_definitions(&doc, &mut mentions);
+        let blocked = self.apply_definitions(doc, &mut mentions);
         weaken_contained(&mut mentions);
         let unsupported = self.unsupported_acronyms(&mentions);
 
@@ -298,7 +321,7 @@ impl Linker {
         }
         let mut candidates = Vec::new();
         for (&concept, ms) in &by_concept {
-            let (score, evidence) = score::score(&doc, ms, &self.config.weights, self.specificity[concept]);
+            let (score, evidence) = score::score(doc, ms, &self.config.weights, self.specificity[concept]);
             let decision = if let Some(why) = blocked.iter().find(|(c, _)| *c == concept).map(|(_, w)| w.clone()) {
                 Decision::BlockedByDefinition(why)
             } else if unsupported.contains(&concept) {

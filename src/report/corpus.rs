@@ -275,7 +275,8 @@ pub fn from_tagged(paper: &Paper, tagged: &Tagged, ontology: &Ontology) -> Repor
         })
         .collect();
     let mut phrases = paper.keywords.clone();
-    phrases.extend(phrases_from_values(&tagged.keywords));
+    // Emerging terms are the phrases the ontology does not have: linked keyphrases are left out.
+    phrases.extend(tagged.keywords.iter().filter(|k| k.concept.is_none()).map(|k| k.text.clone()));
     let url = paper.links.abs.clone().or_else(|| paper.ids.arxiv.as_ref().map(|a| format!("https://arxiv.org/abs/{a}"))).or_else(|| paper.ids.doi.as_ref().map(|d| format!("https://doi.org/{d}")));
     ReportPaper {
         id: paper.id.clone(),
@@ -289,28 +290,6 @@ pub fn from_tagged(paper: &Paper, tagged: &Tagged, ontology: &Ontology) -> Repor
         phrases,
         entities: entities_from_values(&tagged.entities),
     }
-}
-
-/// Keyphrases from the `keywords` of tag output: plain strings, or objects with the phrase
-/// under `text`, `phrase`, `keyword` or `term`. An object linked to a concept (a non-null
-/// `concept`) is skipped: emerging terms are the phrases the ontology does not have.
-///
-/// This is the one place the keyphrase extractor's output enters reports.
-pub fn phrases_from_values(values: &[serde_json::Value]) -> Vec<String> {
-    values
-        .iter()
-        .filter_map(|v| match v {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Object(o) => {
-                if o.get("concept").is_some_and(|c| !c.is_null()) {
-                    return None;
-                }
-                ["text", "phrase", "keyword", "term"].iter().find_map(|k| o.get(*k).and_then(|t| t.as_str()).map(str::to_string))
-            }
-            _ => None,
-        })
-        .filter(|s| !s.trim().is_empty())
-        .collect()
 }
 
 /// Entities from the `entities` of tag output: objects with a type under `type`, `kind` or
@@ -395,9 +374,7 @@ mod tests {
     }
 
     #[test]
-    fn keyphrases_and_entities_from_tag_output() {
-        let kw: Vec<serde_json::Value> = serde_json::from_str(r#"["speculative decoding", {"text": "test-time compute"}, {"text": "KV cache", "concept": "kv-cache"}, {"phrase": "token merging", "concept": null}, 3]"#).unwrap();
-        assert_eq!(phrases_from_values(&kw), ["speculative decoding", "test-time compute", "token merging"]);
+    fn entities_from_tag_output() {
         let ents: Vec<serde_json::Value> = serde_json::from_str(r#"[{"type": "Dataset", "text": "GSM8K"}, {"kind": "model", "canonical": "Llama-3-8B", "text": "LLaMA 3 8B"}, {"type": "dataset", "text": "GSM8K"}, {"text": "no type"}]"#).unwrap();
         let got: Vec<(String, String)> = entities_from_values(&ents).into_iter().map(|e| (e.kind, e.name)).collect();
         assert_eq!(got, [("dataset".to_string(), "GSM8K".to_string()), ("model".to_string(), "Llama-3-8B".to_string())]);

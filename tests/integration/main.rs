@@ -7,6 +7,7 @@ mod common;
 mod cso;
 mod graph;
 mod ingest;
+mod keyphrase;
 mod kg;
 mod link;
 mod sparql;
