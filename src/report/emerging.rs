@@ -2,9 +2,8 @@
 //! rises, as candidates for the user to add.
 //!
 //! Input: per paper, a list of phrase strings not linked to a concept ([`ReportPaper::phrases`]:
-//! author keywords from the source, and the keyphrases of tag output, see
-//! `Tagged.keywords` not linked to a concept, see `corpus.rs`). Phrases are compared by a key (lowercase, words of
-//! letters and digits, a plural `s` dropped), so `Test-time compute` and `test time
+//! author keywords from the source, and the keyphrases of tag output not linked to a concept,
+//! see `corpus.rs`). Phrases are compared by a key (lowercase, words of letters and digits, a plural `s` dropped), so `Test-time compute` and `test time
 //! computes` are one term; a term whose key is the key of any label of a concept is left out.
 //!
 //! A term is listed when it has `min_count` papers in the recent window, its smoothed share
