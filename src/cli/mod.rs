@@ -9,6 +9,7 @@ mod bench;
 mod build;
 mod eval;
 mod export;
+mod fetch;
 mod graph;
 mod keyphrases;
 mod ontology;
@@ -49,6 +50,8 @@ struct Cli {
 enum Command {
     /// Read papers from any supported source; write canonical JSON Lines.
     Papers(papers::PapersArgs),
+    /// Fetch papers from a live service (arXiv, HF daily papers, OpenAlex, Semantic Scholar).
+    Fetch(fetch::FetchArgs),
     /// Build the knowledge graph (ingest, tag, store): the bundled example by default.
     Build(build::BuildArgs),
     /// Link papers to ontology concepts, with evidence.
@@ -83,6 +86,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Papers(args) => papers::run(args),
+        Command::Fetch(args) => fetch::run(args),
         Command::Build(args) => build::run(args),
         Command::Tag(args) => tag::run(args),
         Command::Explain(args) => tag::explain(args),

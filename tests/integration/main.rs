@@ -5,6 +5,7 @@
 
 mod common;
 mod cso;
+mod fetch;
 mod graph;
 mod ingest;
 mod keyphrase;
