@@ -65,6 +65,8 @@ pub fn html_text(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // GraphViz expands `\N`, `\G`, ... even in HTML-like labels; `\\` is one backslash.
+            '\\' => out.push_str("\\\\"),
             c => out.push(c),
         }
     }
@@ -119,6 +121,13 @@ fn thousands(n: u32) -> String {
         out.push(c);
     }
     out
+}
+
+/// An escString attribute value (tooltip, URL): [`quoted`] after doubling backslashes,
+/// because GraphViz expands `\N` (node name), `\G`, `\L` ... in these even when the
+/// backslash is escaped once; four backslashes in the file show one.
+pub fn esc_string(s: &str) -> String {
+    quoted(&s.replace('\\', "\\\\"))
 }
 
 /// Write `view` as DOT.
@@ -204,9 +213,9 @@ fn write_node(w: &mut dyn Write, view: &ViewGraph, style: &Style, i: usize, inde
             (label, tooltip)
         }
     };
-    let mut attrs = vec![format!("label=<{label}>"), format!("fillcolor=\"{}\"", style.fill(n).hex()), format!("fontsize=\"{:.1}\"", style.font_size(n)), format!("tooltip={}", quoted(&tooltip))];
+    let mut attrs = vec![format!("label=<{label}>"), format!("fillcolor=\"{}\"", style.fill(n).hex()), format!("fontsize=\"{:.1}\"", style.font_size(n)), format!("tooltip={}", esc_string(&tooltip))];
     if !n.url.is_empty() {
-        attrs.push(format!("URL={}", quoted(&n.url)));
+        attrs.push(format!("URL={}", esc_string(&n.url)));
     }
     if n.focus {
         attrs.push(format!("color=\"{}\", penwidth=\"2.5\"", FOCUS.hex()));
@@ -249,7 +258,7 @@ fn write_edge(w: &mut dyn Write, view: &ViewGraph, e: &ViewEdge) -> io::Result<(
         LinkKind::Related => attrs.push("style=\"dotted\", color=\"#008837a0\", penwidth=\"1.2\"".into()),
         _ => attrs.push(format!("penwidth=\"{width:.2}\"")),
     }
-    attrs.push(format!("tooltip={}", quoted(&tooltip)));
+    attrs.push(format!("tooltip={}", esc_string(&tooltip)));
     writeln!(w, "  {} -- {} [{}];", quoted(&a.key), quoted(&b.key), attrs.join(", "))
 }
 
@@ -321,6 +330,8 @@ mod tests {
         assert_eq!(html_text("it's \"q\""), "it&#39;s &quot;q&quot;");
         assert_eq!(html_text("  a \n\n b\u{0}c "), "a bc");
         assert_eq!(html_text("&amp;"), "&amp;amp;", "text is text, not markup");
+        assert_eq!(html_text("a\\N"), "a\\\\N", "a backslash is doubled so GraphViz shows it, not the node name");
+        assert_eq!(esc_string("a\\N"), "\"a\\\\\\\\N\"");
     }
 
     #[test]

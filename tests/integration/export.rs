@@ -98,12 +98,12 @@ fn dot_escapes_labels_and_clusters_by_top_level_concept() {
     assert!(dot.contains("subgraph \"cluster_machine-learning\""), "{dot}");
     assert!(dot.contains("layout=\"dot\""));
     // The HTML-like label has the markup as entities; the tooltip escapes quotes and backslashes.
-    assert!(dot.contains("label=<&quot;Quoted&quot; &lt;b&gt;bold&lt;/b&gt; &amp;<br/>Kähler–数学 \\N<br/>back\\slash\\<br/>"), "{dot}");
-    assert!(dot.contains("tooltip=\"\\\"Quoted\\\" <b>bold</b> & Kähler–数学 \\\\N back\\\\slash\\\\ (tricky)"), "{dot}");
+    assert!(dot.contains("label=<&quot;Quoted&quot; &lt;b&gt;bold&lt;/b&gt; &amp;<br/>Kähler–数学 \\\\N<br/>back\\\\slash\\\\<br/>"), "{dot}");
+    assert!(dot.contains("tooltip=\"\\\"Quoted\\\" <b>bold</b> & Kähler–数学 \\\\\\\\N back\\\\\\\\slash\\\\\\\\ (tricky)"), "{dot}");
     assert!(!dot.contains('\u{7}'), "control characters are dropped");
     let papers = ok(&dir, "dot", &["--view", "bipartite"]).stdout;
     assert!(papers.contains("A &quot;quoted&quot; &lt;title&gt; with a"), "{papers}");
-    assert!(papers.contains("Ends with a backslash \\"), "{papers}");
+    assert!(papers.contains("Ends with a backslash \\\\<br/>"), "{papers}");
 }
 
 #[test]
