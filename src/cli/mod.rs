@@ -58,7 +58,7 @@ enum Command {
     Tag(tag::TagArgs),
     /// Show how one paper was tagged: marked text, evidence, rejected candidates.
     Explain(tag::ExplainArgs),
-    /// Export a built graph (RDF in any syntax).
+    /// Export a built graph: RDF, or drawings and tables (DOT, SVG, GraphML, GEXF, JSON, CSV).
     Export(export::ExportArgs),
     /// Precision, recall and F1 against a gold standard.
     Eval(eval::EvalArgs),

@@ -5,6 +5,7 @@
 
 mod common;
 mod cso;
+mod export;
 mod fetch;
 mod graph;
 mod ingest;
