@@ -9,4 +9,5 @@ mod graph;
 mod ingest;
 mod kg;
 mod link;
+mod ner;
 mod sparql;
