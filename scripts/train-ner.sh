@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TG=${1:-target/release/topicgraph}
 EVAL=../shared/eval
-"$TG" ner train --scierc $EVAL/scierc/train.json --dev $EVAL/scierc/dev.json --scheme bilou --epochs 20 --bits 20 --seed 1 --out data/ner/scierc.tgner.gz
-"$TG" ner train --gsap $EVAL/gsap-ner/gsap_ner_paragraphs.jsonl --folds $EVAL/gsap-ner/10-fold-publication-filenames.json --dev-fold 9 --types MLModel,Dataset --scheme bilou --epochs 20 --bits 20 --seed 1 --out data/ner/gsap.tgner.gz
+"$TG" ner train --scierc $EVAL/scierc/train.json --dev $EVAL/scierc/dev.json --scheme bilou --epochs 30 --bits 18 --seed 1 --out data/ner/scierc.tgner.gz
+"$TG" ner train --gsap $EVAL/gsap-ner/gsap_ner_paragraphs.jsonl --folds $EVAL/gsap-ner/10-fold-publication-filenames.json --dev-fold 9 --types MLModel,Dataset --scheme bilou --epochs 30 --bits 18 --seed 1 --out data/ner/gsap.tgner.gz

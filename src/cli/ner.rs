@@ -60,10 +60,10 @@ struct Settings {
     #[arg(long, default_value = "bilou")]
     scheme: Scheme,
     /// Epochs (with a development set: at most this many, the best one is kept).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 30)]
     epochs: usize,
     /// Feature table of 2^BITS buckets.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 18)]
     bits: u32,
     /// Seed of the sentence order.
     #[arg(long, default_value_t = 1)]

@@ -104,7 +104,8 @@ pub struct Paragraph {
     pub entities: Vec<CharSpan>,
 }
 
-/// Read GSAP-NER paragraphs.
+/// Read GSAP-NER paragraphs. Empty entities (start = end) are left out; an entity past the
+/// end of its text is an error.
 pub fn read_gsap(path: &str) -> Result<Vec<Paragraph>, NerError> {
     parse_gsap(&read(path)?, path)
 }
@@ -115,9 +116,11 @@ pub fn parse_gsap(text: &str, source: &str) -> Result<Vec<Paragraph>, NerError> 
         if line.trim().is_empty() {
             continue;
         }
-        let p: Paragraph = serde_json::from_str(line).map_err(|e| data_err(source, i + 1, format!("invalid paragraph JSON: {e}")))?;
+        let mut p: Paragraph = serde_json::from_str(line).map_err(|e| data_err(source, i + 1, format!("invalid paragraph JSON: {e}")))?;
         let n = p.text.chars().count();
-        if let Some(e) = p.entities.iter().find(|e| e.start >= e.end || e.end > n) {
+        // an empty span names nothing (GSAP-NER has a few, all of generic classes)
+        p.entities.retain(|e| e.start < e.end);
+        if let Some(e) = p.entities.iter().find(|e| e.end > n) {
             return Err(data_err(source, i + 1, format!("entity {}..{} {} outside the text of {n} characters", e.start, e.end, e.label)));
         }
         out.push(p);
@@ -236,6 +239,8 @@ mod tests {
         assert_eq!(ex[0].tokens, ["We", "train", "BERT-base", "."]);
         assert_eq!(ex[0].spans, vec![TokenSpan { start: 2, end: 3, label: 0 }]);
         assert_eq!(ex[1].spans, vec![TokenSpan { start: 2, end: 4, label: 1 }]);
+        let empty = r#"{"id": "p", "doc": "d", "text": "abc", "entities": [{"start": 2, "end": 2, "label": "X"}]}"#;
+        assert!(parse_gsap(empty, "g").unwrap()[0].entities.is_empty());
         let bad = r#"{"id": "p", "doc": "d", "text": "abc", "entities": [{"start": 2, "end": 4, "label": "X"}]}"#;
         assert!(parse_gsap(bad, "g").unwrap_err().to_string().contains("outside the text"));
     }

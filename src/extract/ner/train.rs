@@ -37,7 +37,7 @@ pub struct TrainConfig {
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        TrainConfig { name: "ner".into(), scheme: Scheme::Bilou, bits: 20, epochs: 20, seed: 1, data: String::new() }
+        TrainConfig { name: "ner".into(), scheme: Scheme::Bilou, bits: 18, epochs: 30, seed: 1, data: String::new() }
     }
 }
 
