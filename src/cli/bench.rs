@@ -35,6 +35,15 @@ enum BenchWhat {
         #[command(flatten)]
         link: crate::cli::tag::LinkArgs,
     },
+    /// Supervised entity tagger speed (`topicgraph ner`): model load, then reading, then
+    /// tagging title and abstract of every paper in parallel (papers/s, spans).
+    Ner {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// `scierc`, `gsap` (embedded models) or a model file.
+        #[arg(long, default_value = "scierc")]
+        model: String,
+    },
     /// A whole build into a new store: time per stage, papers/s, quads/s, store size,
     /// quads per paper, bytes per quad, peak memory.
     Build {
@@ -73,6 +82,7 @@ pub fn run(args: BenchArgs) -> Result<u8> {
     match args.what {
         BenchWhat::Read { inputs, no_floor } => bench_read(&inputs, no_floor),
         BenchWhat::Tag { inputs, link } => bench_tag(&inputs, &link),
+        BenchWhat::Ner { inputs, model } => bench_ner(&inputs, &model),
         BenchWhat::Build { inputs, out, batch, link } => bench_build(&inputs, &out, batch, &link),
         BenchWhat::Query { store, queries, runs } => bench_query(&store, queries, runs),
         BenchWhat::Trends { mut corpus, by } => bench_trends(&mut corpus, by),
@@ -246,6 +256,26 @@ fn bench_trends(corpus: &mut crate::cli::trends::CorpusArgs, by: topicgraph::rep
     if let Some(kb) = peak_rss_kib() {
         println!("peak RSS: {:.1} MiB", kb as f64 / 1024.0);
     }
+    Ok(0)
+}
+
+fn bench_ner(inputs: &[String], model: &str) -> Result<u8> {
+    use rayon::prelude::*;
+    println!("threads: {} (rayon), inputs: {}", rayon::current_num_threads(), inputs.join(" "));
+    let t = Instant::now();
+    let tagger = topicgraph::extract::ner::Tagger::resolve(model)?;
+    println!("model {} load: {:.1} ms ({} feature rows)", tagger.id(), t.elapsed().as_secs_f64() * 1000.0, tagger.rows());
+    let mut papers = Vec::new();
+    let cfg = ReadConfig { merge: false, ..Default::default() };
+    let t = Instant::now();
+    read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
+        papers.push(p);
+        Ok(())
+    })?;
+    report("read (parse + clean)", papers.len() as u64, t.elapsed().as_secs_f64(), None);
+    let t = Instant::now();
+    let spans: u64 = papers.par_iter().map(|p| (tagger.tag(&p.title).len() + tagger.tag(&p.abstract_text).len()) as u64).sum();
+    report("ner tag (title + abstract)", papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{spans} spans")));
     Ok(0)
 }
 

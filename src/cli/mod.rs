@@ -12,6 +12,7 @@ mod export;
 mod fetch;
 mod graph;
 mod keyphrases;
+mod ner;
 mod ontology;
 mod papers;
 mod progress;
@@ -70,6 +71,8 @@ enum Command {
     Ontology(ontology::OntologyArgs),
     /// Speed benchmarks.
     Bench(bench::BenchArgs),
+    /// The supervised entity tagger: train, evaluate, cross-validate, tag.
+    Ner(ner::NerArgs),
     /// Knowledge-graph analytics over the store: stats, related concepts, similar papers, paths.
     Graph(graph::GraphArgs),
     /// Run a SPARQL query on the knowledge graph.
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Keyphrases(args) => keyphrases::run(args),
         Command::Ontology(args) => ontology::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Ner(args) => ner::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Query(args) => query::run(args),
         Command::Serve(args) => serve::run(args),

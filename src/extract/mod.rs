@@ -6,3 +6,4 @@
 //! from tables shipped inside the crate, so `tag` stays a stream filter.
 
 pub mod keyphrase;
+pub mod ner;

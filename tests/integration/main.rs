@@ -12,5 +12,6 @@ mod ingest;
 mod keyphrase;
 mod kg;
 mod link;
+mod ner;
 mod sparql;
 mod trends;
