@@ -51,7 +51,7 @@ fn ner_gsap_train_eval_and_cross_validation_on_the_fixture() {
     assert!(r.stdout.contains("MLModel") && r.stdout.contains("Dataset") && !r.stdout.contains("MLModelGeneric"), "{}", r.stdout);
     let r = run(&["ner", "eval", "--gsap", &paras, "--model", &m, "--folds", &folds, "--fold", "1"], None);
     assert!(r.stdout.contains("on 4 paragraphs"), "{}", r.stdout);
-    let r = run(&["ner", "cv", "--gsap", &paras, "--folds", &folds, "--epochs", "5", "--bits", "16", "--json"], None);
+    let r = run(&["ner", "cv", "--gsap", &paras, "--folds", &folds, "--epochs", "5", "--bits", "16", "--no-tune", "--json"], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["folds"].as_array().unwrap().len(), 2);
