@@ -16,7 +16,7 @@ pub mod s2;
 use crate::ingest::read::{read_files, ReadObserver};
 use crate::ingest::source::InputFile;
 use crate::ingest::{IngestError, InputFormat, ReadConfig, ReadSummary};
-use crate::model::{days_in_month, Paper, PartialDate};
+use crate::model::{date_of_day, days_from_civil, days_in_month, Paper, PartialDate};
 use http::Page;
 
 #[derive(Debug, thiserror::Error)]
@@ -101,48 +101,16 @@ pub fn iso_week(s: &str) -> Option<(PartialDate, PartialDate)> {
     let jan4 = days_from_civil(year, 1, 4);
     let weekday = (jan4 + 3).rem_euclid(7); // 0 = Monday
     let monday = jan4 - weekday + (week - 1) * 7;
-    if !(1..=53).contains(&week) || (week == 53 && civil_from_days(monday + 3).0 != year) {
+    if !(1..=53).contains(&week) || (week == 53 && date_of_day(monday + 3).year != year) {
         return None;
     }
-    Some((civil_from_days(monday).into_date(), civil_from_days(monday + 6).into_date()))
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-struct Civil(i32, u8, u8);
-
-impl Civil {
-    fn into_date(self) -> PartialDate {
-        PartialDate { year: self.0, month: Some(self.1), day: Some(self.2) }
-    }
-}
-
-fn civil_from_days(z: i64) -> Civil {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = (yoe + era * 400) as i32 + i32::from(m <= 2);
-    Civil(y, m, d)
+    Some((date_of_day(monday), date_of_day(monday + 6)))
 }
 
 /// Today's date (UTC).
 pub fn today() -> PartialDate {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    civil_from_days((secs / 86_400) as i64).into_date()
+    date_of_day((secs / 86_400) as i64)
 }
 
 #[cfg(test)]
@@ -171,8 +139,8 @@ mod tests {
         assert_eq!(iso_week("2025-W53"), None);
         assert_eq!(iso_week("2025-10"), None);
         for z in [-1000, 0, 19_000, 20_500] {
-            let c = civil_from_days(z);
-            assert_eq!(days_from_civil(c.0, u32::from(c.1), u32::from(c.2)), z);
+            let d = date_of_day(z);
+            assert_eq!(days_from_civil(d.year, d.month.unwrap(), d.day.unwrap()), z);
         }
     }
 }

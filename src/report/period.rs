@@ -6,6 +6,7 @@
 //! day, a month or quarter needs a month; [`Period::of`] says `None` otherwise and the report
 //! counts the paper as left out, never guessing a day or month.
 
+pub use crate::model::{date_of_day, days_from_civil};
 use crate::model::{DatePrecision, PartialDate};
 use serde::Serialize;
 use std::fmt;
@@ -158,31 +159,6 @@ pub fn day_range(d: PartialDate) -> (i64, i64) {
             (p.first_day(), p.last_day())
         }
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-pub fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The calendar date of a day number (the inverse of [`days_from_civil`]).
-pub fn date_of_day(z: i64) -> PartialDate {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    PartialDate { year, month: Some(month), day: Some(day) }
 }
 
 #[cfg(test)]
