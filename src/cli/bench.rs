@@ -202,8 +202,12 @@ fn bench_tag(inputs: &[String], link: &crate::cli::tag::LinkArgs) -> Result<u8> 
     })?;
     report("read (parse + clean)", papers.len() as u64, t.elapsed().as_secs_f64(), None);
     let t = Instant::now();
-    let tags: u64 = papers.par_iter().map(|p| linker.tag(p).concepts.len() as u64).sum();
-    report("tag (lexical linker)", papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags")));
+    let (tags, entities) = papers.par_iter().map(|p| {
+        let t = linker.tag(p);
+        (t.concepts.len() as u64, t.entities.len() as u64)
+    }).reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let what = if linker.entity_extractor().is_some() { "tag (concepts + entities)" } else { "tag (concepts only)" };
+    report(what, papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags, {entities} entities")));
     Ok(0)
 }
 

@@ -16,15 +16,22 @@ use topicgraph::ontology::Ontology;
 #[command(after_help = "Examples:\n  \
     topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv tags.jsonl\n  \
     topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv --input ../shared/seed/seed-papers.jsonl\n  \
-    topicgraph eval --gold-labels --gold gold-labels.jsonl --ontology labels.csv --input papers.jsonl\n\n\
+    topicgraph eval --gold-labels --gold gold-labels.jsonl --ontology labels.csv --input papers.jsonl\n  \
+    topicgraph eval --gsap-ner ../shared/eval/gsap-ner/gsap_ner_paragraphs.jsonl\n\n\
+    Entities are scored as shared/eval/ANNOTATION.md says: micro P/R/F1 over (paper, normalised text), \
+    untyped and typed.\n\n\
     With --gold-labels (a gold standard made for another ontology, such as the CSO classifier's), gold \
     concepts, and concepts given as strings or {\"label\"} objects in PRED.jsonl, are labels: each resolves \
     to the concept of the --ontology that has a label with the same matching key (case, plurals, \
     hyphens and spacing folded); a label that names no concept is scored as label:<key>.")]
 pub struct EvalArgs {
     /// Gold JSON Lines: {"id", "concepts": [...], "entities": [{"text", "type"}]}.
-    #[arg(long, value_name = "GOLD.jsonl")]
-    pub gold: String,
+    #[arg(long, value_name = "GOLD.jsonl", required_unless_present = "gsap_ner")]
+    pub gold: Option<String>,
+    /// Score entity mentions on GSAP-NER paragraphs instead (gsap_ner_paragraphs.jsonl):
+    /// MLModel against model, Dataset against dataset, exact character spans.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["gold", "pred", "input"])]
+    pub gsap_ner: Option<String>,
     /// The scored concept set and its broader links (core-concepts.tsv); without it every
     /// predicted concept is scored and the hierarchical score equals the flat one.
     #[arg(long, value_name = "TSV")]
@@ -59,6 +66,10 @@ fn read_jsonl(path: &str) -> Result<Vec<serde_json::Value>> {
 }
 
 pub fn run(args: EvalArgs) -> Result<u8> {
+    if let Some(path) = &args.gsap_ner {
+        return gsap(&args, path);
+    }
+    let gold_path = args.gold.clone().expect("clap requires --gold without --gsap-ner");
     if args.pred.is_none() && args.input.is_empty() {
         bail!("give predictions (PRED.jsonl) or --input PAPERS to tag on the fly");
     }
@@ -72,7 +83,7 @@ pub fn run(args: EvalArgs) -> Result<u8> {
         Some(r) => Labels::from_json_labels(v, r),
         None => Labels::from_json(v),
     };
-    let gold_lines = read_jsonl(&args.gold)?;
+    let gold_lines = read_jsonl(&gold_path)?;
     let gold: Vec<(String, Labels)> = gold_lines
         .iter()
         .map(|v| Ok((v.get("id").and_then(|x| x.as_str()).context("gold record without id")?.to_string(), labels(v))))
@@ -124,6 +135,43 @@ pub fn run(args: EvalArgs) -> Result<u8> {
         for (p, c) in list.iter().take(limit) {
             writeln!(out, "  {p}\t{c}")?;
         }
+    }
+    Ok(0)
+}
+
+/// GSAP-NER: every paragraph through the entity extractor, mentions scored by exact span.
+fn gsap(args: &EvalArgs, path: &str) -> Result<u8> {
+    use topicgraph::eval::gsap::{evaluate, Paragraph};
+    use topicgraph::extract::entity::{EntityConfig, EntityExtractor};
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let paragraphs: Vec<Paragraph> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{path}: line {}", i + 1)))
+        .collect::<Result<_>>()?;
+    let ontology = Ontology::load(&args.link.ontologies).context("loading the ontology")?;
+    let x = EntityExtractor::new(&ontology, EntityConfig { min_score: args.link.entity_min_score });
+    let predictions: Vec<Vec<(usize, usize, String)>> = paragraphs
+        .par_iter()
+        .map(|p| {
+            let paper = topicgraph::model::Paper { id: p.id.clone(), abstract_text: p.text.clone(), ..Default::default() };
+            x.extract_paper(&paper).iter().flat_map(|e| e.mentions.iter().map(move |m| (m.start, m.end, e.kind.name().to_string()))).collect()
+        })
+        .collect();
+    let r = evaluate(&paragraphs, &predictions);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &r)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    let line = |name: &str, c: &Counts| format!("{name:<24} P {:.3}  R {:.3}  F1 {:.3}   (tp {}, fp {}, fn {})", c.precision(), c.recall(), c.f1(), c.tp, c.fp, c.fn_);
+    writeln!(out, "{} paragraphs scored (GSAP-NER, exact spans; MLModel = model, Dataset = dataset)", r.paragraphs)?;
+    writeln!(out, "{}", line("mentions (typed)", &r.typed))?;
+    writeln!(out, "{}", line("mentions (untyped)", &r.untyped))?;
+    for (label, c) in &r.per_label {
+        writeln!(out, "  {}", line(label, c))?;
     }
     Ok(0)
 }

@@ -7,6 +7,7 @@ use clap::Args;
 use rayon::prelude::*;
 use std::io::Write;
 use topicgraph::ingest::{read_inputs, ReadConfig, ReadSummary};
+use topicgraph::extract::entity::EntityConfig;
 use topicgraph::link::stats::ConceptStats;
 use topicgraph::link::{BroaderMode, Decision, LinkConfig, Linker};
 use topicgraph::model::Paper;
@@ -34,6 +35,12 @@ pub struct LinkArgs {
     /// Lexical matching only: no weak evidence from the words of concepts' scope notes.
     #[arg(long)]
     pub no_scope: bool,
+    /// Leave named entities (models, datasets, methods, software, metrics) out.
+    #[arg(long)]
+    pub no_entities: bool,
+    /// Keep an entity when its score reaches this (0..1).
+    #[arg(long, default_value_t = EntityConfig::default().min_score, value_name = "X")]
+    pub entity_min_score: f64,
 }
 
 impl LinkArgs {
@@ -42,7 +49,11 @@ impl LinkArgs {
             bail!("--min-score must be between 0 and 1, got {}", self.min_score);
         }
         let ontology = Ontology::load(&self.ontologies).context("loading the ontology")?;
-        let config = LinkConfig { min_score: self.min_score, broader: self.broader, scope: !self.no_scope, ..Default::default() };
+        if !(0.0..=1.0).contains(&self.entity_min_score) {
+            bail!("--entity-min-score must be between 0 and 1, got {}", self.entity_min_score);
+        }
+        let entities = (!self.no_entities).then(|| EntityConfig { min_score: self.entity_min_score });
+        let config = LinkConfig { min_score: self.min_score, broader: self.broader, scope: !self.no_scope, entities, ..Default::default() };
         let linker = Linker::new(ontology, config);
         Ok(match &self.stats {
             Some(path) => {

@@ -4,3 +4,5 @@
 //! Both read the cleaned title and abstract through the tokenizer in [`crate::text`] that
 //! concept linking uses, and both are pure functions of one record: corpus statistics come
 //! from tables shipped inside the crate, so `tag` stays a stream filter.
+
+pub mod entity;

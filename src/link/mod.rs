@@ -15,6 +15,7 @@ pub mod scope;
 pub mod score;
 pub mod stats;
 
+use crate::extract::entity::{Entity, EntityConfig, EntityExtractor};
 use crate::model::Paper;
 use crate::ontology::Ontology;
 use document::{Document, Field};
@@ -69,11 +70,13 @@ pub struct LinkConfig {
     pub general_score: f64,
     /// Also propose concepts from the words of their scope notes ([`scope`]).
     pub scope: bool,
+    /// Also extract named entities ([`crate::extract::entity`]); `None` leaves them out.
+    pub entities: Option<EntityConfig>,
 }
 
 impl Default for LinkConfig {
     fn default() -> Self {
-        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true }
+        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true, entities: Some(EntityConfig::default()) }
     }
 }
 
@@ -190,8 +193,8 @@ pub struct Tagged {
     pub id: String,
     pub title: String,
     pub concepts: Vec<ConceptTag>,
-    /// Named entities (models, datasets, ...): filled by the extraction stage.
-    pub entities: Vec<serde_json::Value>,
+    /// Named entities (models, datasets, methods, software, metrics), in order of first mention.
+    pub entities: Vec<Entity>,
     /// Keyphrases: filled by the extraction stage.
     pub keywords: Vec<serde_json::Value>,
     /// The ontology version the links were made with.
@@ -229,6 +232,8 @@ pub struct Linker {
     core_ancestors: Vec<Vec<usize>>,
     /// For each concept, the weight factor from corpus statistics (1 without them).
     specificity: Vec<f64>,
+    /// Named entities, on the same prepared text (built once with the linker).
+    entities: Option<EntityExtractor>,
 }
 
 impl Linker {
@@ -238,7 +243,8 @@ impl Linker {
         let core_ancestors = (0..ontology.concepts.len()).map(|i| ontology.ancestors(i).into_iter().filter(|&a| ontology.concepts[a].core).collect()).collect();
         let specificity = vec![1.0; ontology.concepts.len()];
         let extra: Vec<Box<dyn Matcher>> = if config.scope { vec![Box::new(scope::ScopeMatcher::new(&ontology))] } else { Vec::new() };
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity }
+        let entities = config.entities.clone().map(|c| EntityExtractor::new(&ontology, c));
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, entities }
     }
 
     /// Weigh mentions of common concepts less, by their share of a reference corpus.
@@ -273,15 +279,27 @@ impl Linker {
         &self.config
     }
 
-    /// Tag one paper.
+    /// The entity extractor, when entities are on.
+    pub fn entity_extractor(&self) -> Option<&EntityExtractor> {
+        self.entities.as_ref()
+    }
+
+    /// Tag one paper: its concepts and, when on, its named entities (both read the same
+    /// prepared text).
     pub fn tag(&self, paper: &Paper) -> Tagged {
-        let (tags, _) = self.link(paper);
-        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities: Vec::new(), keywords: Vec::new(), ontology: self.version.clone() }
+        let doc = Document::new(paper);
+        let (tags, _) = self.link_document(&doc);
+        let entities = self.entities.as_ref().map(|x| x.extract(&doc)).unwrap_or_default();
+        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities, keywords: Vec::new(), ontology: self.version.clone() }
     }
 
     /// Tag one paper and also return every candidate with its decision (for `explain`).
     pub fn link(&self, paper: &Paper) -> (Vec<ConceptTag>, Vec<Candidate>) {
-        let doc = Document::new(paper);
+        self.link_document(&Document::new(paper))
+    }
+
+    fn link_document(&self, doc: &Document) -> (Vec<ConceptTag>, Vec<Candidate>) {
+        let doc = doc;
         let mut mentions = Vec::new();
         self.lexical.find(&doc, &mut mentions);
         for m in &self.extra {
