@@ -215,21 +215,21 @@ impl Mapper<'_> {
             g.link(&node, (SCHEMA, "codeRepository"), u);
         }
         g.add(paper, (SCHEMA, "mentions"), node.clone());
+        // The compact graph keeps the link; the annotation with its evidence (score, rule,
+        // quote and position selectors) comes with --evidence full, so a paper stays near
+        // 60 quads by default.
+        if self.evidence == EvidenceMode::Compact {
+            return;
+        }
         let id = format!("entity-{}", e.key);
         let ann = Iris::owned(paper, &id);
         g.a(&ann, (OA, "Annotation"));
-        if self.evidence == EvidenceMode::Full {
-            g.add(&ann, (OA, "motivatedBy"), term(OA, "identifying"));
-        }
+        g.add(&ann, (OA, "motivatedBy"), term(OA, "identifying"));
         g.add(&ann, (OA, "hasBody"), node.clone());
         g.add(&ann, (TG_NS, "score"), score_literal(e.score));
         g.literal(&ann, (TG_NS, "rule"), e.evidence.first().map_or("gazetteer", |x| x.rule.name()));
         g.literal(&ann, (TG_NS, "entityType"), e.kind.name());
-        let chosen: Vec<_> = match self.evidence {
-            EvidenceMode::Compact => e.mentions.iter().take(1).collect(),
-            EvidenceMode::Full => e.mentions.iter().collect(),
-        };
-        for (i, m) in chosen.iter().enumerate() {
+        for (i, m) in e.mentions.iter().enumerate() {
             let target = Iris::owned(paper, &format!("{id}-{}", i + 1));
             g.add(&ann, (OA, "hasTarget"), target.clone());
             g.add(&target, (OA, "hasSource"), paper.clone());
@@ -238,13 +238,11 @@ impl Mapper<'_> {
             g.add(&target, (OA, "hasSelector"), quote.clone());
             g.a(&quote, (OA, "TextQuoteSelector"));
             g.literal(&quote, (OA, "exact"), &m.text);
-            if self.evidence == EvidenceMode::Full {
-                let pos = Iris::owned(paper, &format!("{id}-{}-position", i + 1));
-                g.add(&target, (OA, "hasSelector"), pos.clone());
-                g.a(&pos, (OA, "TextPositionSelector"));
-                g.add(&pos, (OA, "start"), Literal::new_typed_literal(m.start.to_string(), term(XSD, "nonNegativeInteger")));
-                g.add(&pos, (OA, "end"), Literal::new_typed_literal(m.end.to_string(), term(XSD, "nonNegativeInteger")));
-            }
+            let pos = Iris::owned(paper, &format!("{id}-{}-position", i + 1));
+            g.add(&target, (OA, "hasSelector"), pos.clone());
+            g.a(&pos, (OA, "TextPositionSelector"));
+            g.add(&pos, (OA, "start"), Literal::new_typed_literal(m.start.to_string(), term(XSD, "nonNegativeInteger")));
+            g.add(&pos, (OA, "end"), Literal::new_typed_literal(m.end.to_string(), term(XSD, "nonNegativeInteger")));
         }
     }
 
