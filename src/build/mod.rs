@@ -176,8 +176,13 @@ fn process(ctx: &Ctx, papers: Vec<Paper>, summary: &mut BuildSummary) -> Result<
 
 /// `--category` filter: exact category or whole archive (`cs` keeps `cs.LG`).
 fn keep(p: &Paper, categories: &[String]) -> bool {
-    categories.is_empty()
-        || p.categories.iter().any(|c| categories.iter().any(|want| c == want || c.split('.').next() == Some(want.as_str())))
+    in_categories(&p.categories, categories)
+}
+
+/// Whether a paper with categories `have` passes a `--category` filter `wanted`: no filter,
+/// or one of its categories is wanted exactly or by archive (`cs` keeps `cs.LG`).
+pub fn in_categories(have: &[String], wanted: &[String]) -> bool {
+    wanted.is_empty() || have.iter().any(|c| wanted.iter().any(|want| c == want || c.split('.').next() == Some(want.as_str())))
 }
 
 /// The ontology version the store was last built with (`None` for a new store).

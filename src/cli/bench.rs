@@ -35,6 +35,15 @@ enum BenchWhat {
         #[command(flatten)]
         link: crate::cli::tag::LinkArgs,
     },
+    /// Supervised entity tagger speed (`topicgraph ner`): model load, then reading, then
+    /// tagging title and abstract of every paper in parallel (papers/s, spans).
+    Ner {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// `scierc`, `gsap` (embedded models) or a model file.
+        #[arg(long, default_value = "scierc")]
+        model: String,
+    },
     /// A whole build into a new store: time per stage, papers/s, quads/s, store size,
     /// quads per paper, bytes per quad, peak memory.
     Build {
@@ -47,6 +56,14 @@ enum BenchWhat {
         batch: usize,
         #[command(flatten)]
         link: crate::cli::tag::LinkArgs,
+    },
+    /// A trend report from INPUT read and tagged in memory: time to read and tag the
+    /// selected papers, to compute the report, to write it as html, md and csv; peak memory.
+    Trends {
+        #[command(flatten)]
+        corpus: crate::cli::trends::CorpusArgs,
+        #[arg(long, default_value = "month", value_name = "week|month|quarter|year")]
+        by: topicgraph::report::Granularity,
     },
     /// Query latency on a built store: each query run --runs times after one warm-up run;
     /// p50, p95 and max per query.
@@ -65,8 +82,10 @@ pub fn run(args: BenchArgs) -> Result<u8> {
     match args.what {
         BenchWhat::Read { inputs, no_floor } => bench_read(&inputs, no_floor),
         BenchWhat::Tag { inputs, link } => bench_tag(&inputs, &link),
+        BenchWhat::Ner { inputs, model } => bench_ner(&inputs, &model),
         BenchWhat::Build { inputs, out, batch, link } => bench_build(&inputs, &out, batch, &link),
         BenchWhat::Query { store, queries, runs } => bench_query(&store, queries, runs),
+        BenchWhat::Trends { mut corpus, by } => bench_trends(&mut corpus, by),
     }
 }
 
@@ -192,7 +211,7 @@ fn bench_tag(inputs: &[String], link: &crate::cli::tag::LinkArgs) -> Result<u8> 
     println!("threads: {} (rayon), inputs: {}", rayon::current_num_threads(), inputs.join(" "));
     let t = Instant::now();
     let linker = link.linker()?;
-    println!("ontology load + automaton build: {:.1} ms ({} concepts)", t.elapsed().as_secs_f64() * 1000.0, linker.ontology().concepts.len());
+    println!("ontology load + automaton build + keyphrase table: {:.1} ms ({} concepts)", t.elapsed().as_secs_f64() * 1000.0, linker.ontology().concepts.len());
     let mut papers = Vec::new();
     let cfg = ReadConfig { merge: false, ..Default::default() };
     let t = Instant::now();
@@ -202,12 +221,62 @@ fn bench_tag(inputs: &[String], link: &crate::cli::tag::LinkArgs) -> Result<u8> 
     })?;
     report("read (parse + clean)", papers.len() as u64, t.elapsed().as_secs_f64(), None);
     let t = Instant::now();
-    let (tags, entities) = papers.par_iter().map(|p| {
-        let t = linker.tag(p);
-        (t.concepts.len() as u64, t.entities.len() as u64)
-    }).reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let what = if linker.entity_extractor().is_some() { "tag (concepts + entities)" } else { "tag (concepts only)" };
-    report(what, papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags, {entities} entities")));
+    let (tags, entities, keywords): (u64, u64, u64) = papers.par_iter().map(|p| linker.tag(p)).map(|t| (t.concepts.len() as u64, t.entities.len() as u64, t.keywords.len() as u64)).reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+    let what = if linker.entity_extractor().is_some() { "tag (concepts + entities + keyphrases)" } else { "tag (concepts + keyphrases)" };
+    report(what, papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags, {entities} entities, {keywords} keyphrases")));
+    if let Some(k) = linker.keyphrases() {
+        let t = Instant::now();
+        let n: u64 = papers.par_iter().map(|p| k.extract(&topicgraph::link::document::Document::new(p)).len() as u64).sum();
+        report("keyphrases alone (with tokenizing)", papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{n} keyphrases")));
+    }
+    Ok(0)
+}
+
+fn bench_trends(corpus: &mut crate::cli::trends::CorpusArgs, by: topicgraph::report::Granularity) -> Result<u8> {
+    use topicgraph::report::{compute, ReportFormat, TrendConfig};
+    if corpus.inputs.is_empty() {
+        anyhow::bail!("bench trends needs INPUT (it measures reading and tagging in memory)");
+    }
+    corpus.quiet = true;
+    println!("threads: {} (rayon), inputs: {}", rayon::current_num_threads(), corpus.inputs.join(" "));
+    let started = Instant::now();
+    let t = Instant::now();
+    let c = corpus.load("bench trends", false)?;
+    let load = t.elapsed().as_secs_f64();
+    println!("read {} records, selected {} papers ({} other categories, {} outside the dates): {load:.2} s (read + tag, {:.0} selected papers/s)", c.read, c.papers.len(), c.skipped.category, c.skipped.range, c.papers.len() as f64 / load);
+    let t = Instant::now();
+    let config = TrendConfig { by, since: corpus.since, until: corpus.until, basis: corpus.date, ..Default::default() };
+    let r = compute(&c, &config);
+    println!("compute: {:.2} s ({} concepts, {} periods, {} papers counted)", t.elapsed().as_secs_f64(), r.concepts.len(), r.periods.len(), r.coverage.counted);
+    for format in [ReportFormat::Html, ReportFormat::Markdown, ReportFormat::Csv] {
+        let t = Instant::now();
+        let bytes = crate::cli::trends::render(&r, &c, format, "Topic trends")?;
+        println!("write {format}: {:.3} s ({:.1} KiB)", t.elapsed().as_secs_f64(), bytes.len() as f64 / 1024.0);
+    }
+    println!("total: {:.2} s", started.elapsed().as_secs_f64());
+    if let Some(kb) = peak_rss_kib() {
+        println!("peak RSS: {:.1} MiB", kb as f64 / 1024.0);
+    }
+    Ok(0)
+}
+
+fn bench_ner(inputs: &[String], model: &str) -> Result<u8> {
+    use rayon::prelude::*;
+    println!("threads: {} (rayon), inputs: {}", rayon::current_num_threads(), inputs.join(" "));
+    let t = Instant::now();
+    let tagger = topicgraph::extract::ner::Tagger::resolve(model)?;
+    println!("model {} load: {:.1} ms ({} feature rows)", tagger.id(), t.elapsed().as_secs_f64() * 1000.0, tagger.rows());
+    let mut papers = Vec::new();
+    let cfg = ReadConfig { merge: false, ..Default::default() };
+    let t = Instant::now();
+    read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
+        papers.push(p);
+        Ok(())
+    })?;
+    report("read (parse + clean)", papers.len() as u64, t.elapsed().as_secs_f64(), None);
+    let t = Instant::now();
+    let spans: u64 = papers.par_iter().map(|p| (tagger.tag(&p.title).len() + tagger.tag(&p.abstract_text).len()) as u64).sum();
+    report("ner tag (title + abstract)", papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{spans} spans")));
     Ok(0)
 }
 

@@ -110,12 +110,24 @@ pub fn run(args: BuildArgs) -> Result<u8> {
     };
     let analytics_secs = t.elapsed().as_secs_f64();
     kg.flush().context("flushing the store")?;
+    // The trend report next to the store, when the store changed or the report is missing.
+    let t = Instant::now();
+    let trends = if analytics.is_some() || !args.out.join("trends.html").exists() {
+        Some(crate::cli::trends::write_next_to_store(&kg, &args.out, &store_path.display().to_string()).context("writing the trend report")?)
+    } else {
+        None
+    };
+    let trends_secs = t.elapsed().as_secs_f64();
     if !args.quiet {
         print_summary("build", &summary.read, &observer);
         if let Some(a) = analytics {
             eprintln!("  analytics  {} concepts, {} co-occurring pairs ({} triples) in {analytics_secs:.2}s", a.concepts, a.pairs, a.triples);
         }
         print_build(&summary, &store_path, started);
+        if let Some(paths) = trends {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("  trends     {} in {trends_secs:.2}s  (more: topicgraph trends --help)", names.join(", "));
+        }
     }
     let rejected = summary.read.rejected > 0 || summary.read.failed_files > 0;
     Ok(if args.fail_on_reject && rejected { EXIT_REJECTED } else { EXIT_OK })

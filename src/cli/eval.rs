@@ -6,7 +6,10 @@ use clap::Args;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Write;
-use topicgraph::eval::{evaluate, ConceptTable, Counts, LabelResolver, Labels, UNRESOLVED_PREFIX};
+use topicgraph::extract::keyphrase::eval::{evaluate, GoldFormat};
+use topicgraph::extract::keyphrase::{KeyphraseConfig, KeyphraseExtractor};
+use topicgraph::link::document::Document;
+use topicgraph::eval::{evaluate as evaluate_concepts, ConceptTable, Counts, LabelResolver, Labels, UNRESOLVED_PREFIX};
 use topicgraph::ingest::read::Quiet;
 use topicgraph::ingest::{read_inputs, InputFormat, ReadConfig};
 use topicgraph::ontology::Ontology;
@@ -17,21 +20,32 @@ use topicgraph::ontology::Ontology;
     topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv tags.jsonl\n  \
     topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv --input ../shared/seed/seed-papers.jsonl\n  \
     topicgraph eval --gold-labels --gold gold-labels.jsonl --ontology labels.csv --input papers.jsonl\n  \
-    topicgraph eval --gsap-ner ../shared/eval/gsap-ner/gsap_ner_paragraphs.jsonl\n\n\
+    topicgraph eval --gsap-ner ../shared/eval/gsap-ner/gsap_ner_paragraphs.jsonl\n  \
+    topicgraph eval --keyphrases inspec ../shared/eval/inspec/Test\n  \
+    topicgraph eval --keyphrases openreview ../shared/corpus/iclr2021-openreview/paperlist.tsv\n  \
+    topicgraph eval --keyphrases inspec ../shared/eval/inspec/Test tags.jsonl   # predictions from `tag`\n\n\
     Entities are scored as shared/eval/ANNOTATION.md says: micro P/R/F1 over (paper, normalised text), \
     untyped and typed.\n\n\
+    With --keyphrases, the gold papers are tagged on the fly (title and abstract) unless PRED.jsonl is \
+    given ({\"id\", \"keywords\": [{\"text\"} or strings, best first]}); a paper without predictions \
+    counts as predicting nothing.\n\n\
     With --gold-labels (a gold standard made for another ontology, such as the CSO classifier's), gold \
     concepts, and concepts given as strings or {\"label\"} objects in PRED.jsonl, are labels: each resolves \
     to the concept of the --ontology that has a label with the same matching key (case, plurals, \
     hyphens and spacing folded); a label that names no concept is scored as label:<key>.")]
 pub struct EvalArgs {
     /// Gold JSON Lines: {"id", "concepts": [...], "entities": [{"text", "type"}]}.
-    #[arg(long, value_name = "GOLD.jsonl", required_unless_present = "gsap_ner")]
+    #[arg(long, value_name = "GOLD.jsonl", required_unless_present_any = ["gsap_ner", "keyphrases"])]
     pub gold: Option<String>,
     /// Score entity mentions on GSAP-NER paragraphs instead (gsap_ner_paragraphs.jsonl):
     /// MLModel against model, Dataset against dataset, exact character spans.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["gold", "pred", "input"])]
     pub gsap_ner: Option<String>,
+    /// Score keyphrases instead, against KIND at PATH: `inspec DIR` (the Inspec Test folder:
+    /// uncontrolled keys) or `openreview PAPERLIST.tsv` (author keywords). Exact match after
+    /// Porter stemming; F1@5 and F1@10 as shared/eval/keyphrase_eval.py computes them.
+    #[arg(long, num_args = 2, value_names = ["KIND", "PATH"], conflicts_with_all = ["gold", "concepts_tsv", "input", "gold_labels"])]
+    pub keyphrases: Vec<String>,
     /// The scored concept set and its broader links (core-concepts.tsv); without it every
     /// predicted concept is scored and the hierarchical score equals the flat one.
     #[arg(long, value_name = "TSV")]
@@ -69,7 +83,9 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     if let Some(path) = &args.gsap_ner {
         return gsap(&args, path);
     }
-    let gold_path = args.gold.clone().expect("clap requires --gold without --gsap-ner");
+    if !args.keyphrases.is_empty() {
+        return keyphrases(&args);
+    }
     if args.pred.is_none() && args.input.is_empty() {
         bail!("give predictions (PRED.jsonl) or --input PAPERS to tag on the fly");
     }
@@ -83,7 +99,8 @@ pub fn run(args: EvalArgs) -> Result<u8> {
         Some(r) => Labels::from_json_labels(v, r),
         None => Labels::from_json(v),
     };
-    let gold_lines = read_jsonl(&gold_path)?;
+    let gold_path = args.gold.as_deref().context("--gold is required")?;
+    let gold_lines = read_jsonl(gold_path)?;
     let gold: Vec<(String, Labels)> = gold_lines
         .iter()
         .map(|v| Ok((v.get("id").and_then(|x| x.as_str()).context("gold record without id")?.to_string(), labels(v))))
@@ -104,7 +121,7 @@ pub fn run(args: EvalArgs) -> Result<u8> {
         })?;
         papers.par_iter().map(|p| (p.id.clone(), Labels::from_json(&serde_json::to_value(linker.tag(p)).expect("tags serialise")))).collect()
     };
-    let r = evaluate(&gold, &pred, table.as_ref());
+    let r = evaluate_concepts(&gold, &pred, table.as_ref());
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &r)?;
@@ -172,6 +189,44 @@ fn gsap(args: &EvalArgs, path: &str) -> Result<u8> {
     writeln!(out, "{}", line("mentions (untyped)", &r.untyped))?;
     for (label, c) in &r.per_label {
         writeln!(out, "  {}", line(label, c))?;
+    }
+    Ok(0)
+}
+
+/// `eval --keyphrases KIND PATH [PRED.jsonl]`.
+fn keyphrases(args: &EvalArgs) -> Result<u8> {
+    let [kind, path] = args.keyphrases.as_slice() else { bail!("--keyphrases takes KIND PATH") };
+    let format: GoldFormat = kind.parse().map_err(anyhow::Error::msg)?;
+    let gold = format.load(std::path::Path::new(path))?;
+    let pred: HashMap<String, Vec<String>> = match &args.pred {
+        Some(p) => read_jsonl(p)?
+            .iter()
+            .filter_map(|v| {
+                let id = v.get("id")?.as_str()?.to_string();
+                let list = v.get("keywords").and_then(|k| k.as_array()).map(|a| a.iter().filter_map(|k| k.get("text").and_then(|t| t.as_str()).or_else(|| k.as_str()).map(str::to_string)).collect()).unwrap_or_default();
+                Some((id, list))
+            })
+            .collect(),
+        None => {
+            let ontology = Ontology::load(&args.link.ontologies).context("loading the ontology")?;
+            let config = KeyphraseConfig { max: args.link.max_keywords, ..Default::default() };
+            let extractor = match args.link.keyphrase_table()? {
+                Some(table) => KeyphraseExtractor::with_table(table, &ontology, config),
+                None => KeyphraseExtractor::new(&ontology, config)?,
+            };
+            gold.par_iter().map(|g| (g.paper.id.clone(), extractor.extract(&Document::new(&g.paper)).into_iter().map(|k| k.text).collect())).collect()
+        }
+    };
+    let r = evaluate(&gold, &pred, &[5, 10]);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &r)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    writeln!(out, "{} papers ({format}), {} gold keys, {:.1}% of them in the text after stemming", r.papers, r.gold_keys, 100.0 * r.present_share)?;
+    for a in &r.at {
+        writeln!(out, "@{:<3} P {:.3}  R {:.3}  F1 {:.3}   (recall of the keys in the text {:.3})", a.k, a.precision, a.recall, a.f1, a.present_recall)?;
     }
     Ok(0)
 }

@@ -9,13 +9,18 @@ mod bench;
 mod build;
 mod eval;
 mod export;
+mod fetch;
 mod graph;
+mod keyphrases;
+mod ner;
 mod ontology;
 mod papers;
 mod progress;
 mod query;
 mod serve;
 mod tag;
+mod topic;
+mod trends;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -46,45 +51,60 @@ struct Cli {
 enum Command {
     /// Read papers from any supported source; write canonical JSON Lines.
     Papers(papers::PapersArgs),
+    /// Fetch papers from a live service (arXiv, HF daily papers, OpenAlex, Semantic Scholar).
+    Fetch(fetch::FetchArgs),
     /// Build the knowledge graph (ingest, tag, store): the bundled example by default.
     Build(build::BuildArgs),
     /// Link papers to ontology concepts, with evidence.
     Tag(tag::TagArgs),
     /// Show how one paper was tagged: marked text, evidence, rejected candidates.
     Explain(tag::ExplainArgs),
-    /// Export a built graph (RDF in any syntax).
+    /// Export a built graph: RDF, or drawings and tables (DOT, SVG, GraphML, GEXF, JSON, CSV).
     Export(export::ExportArgs),
     /// Precision, recall and F1 against a gold standard.
     Eval(eval::EvalArgs),
     /// Count how many papers of a corpus mention each concept (for --stats).
     Stats(tag::StatsArgs),
+    /// Keyphrase tooling: build the corpus table keyphrase extraction reads.
+    Keyphrases(keyphrases::KeyphrasesArgs),
     /// Validate or summarise an ontology.
     Ontology(ontology::OntologyArgs),
     /// Speed benchmarks.
     Bench(bench::BenchArgs),
+    /// The supervised entity tagger: train, evaluate, cross-validate, tag.
+    Ner(ner::NerArgs),
     /// Knowledge-graph analytics over the store: stats, related concepts, similar papers, paths.
     Graph(graph::GraphArgs),
     /// Run a SPARQL query on the knowledge graph.
     Query(query::QueryArgs),
     /// Serve the knowledge graph: a SPARQL endpoint and a query page.
     Serve(serve::ServeArgs),
+    /// Topic trends over time: shares, growth, bursts, lifecycle (md, html, csv, json).
+    Trends(trends::TrendsArgs),
+    /// The brief on one topic: trend, key papers, authors, neighbours, entities.
+    Topic(topic::TopicArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Papers(args) => papers::run(args),
+        Command::Fetch(args) => fetch::run(args),
         Command::Build(args) => build::run(args),
         Command::Tag(args) => tag::run(args),
         Command::Explain(args) => tag::explain(args),
         Command::Export(args) => export::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Stats(args) => tag::stats(args),
+        Command::Keyphrases(args) => keyphrases::run(args),
         Command::Ontology(args) => ontology::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Ner(args) => ner::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Query(args) => query::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Trends(args) => trends::run(args),
+        Command::Topic(args) => topic::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

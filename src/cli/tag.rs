@@ -6,6 +6,8 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;
 use std::io::Write;
+use topicgraph::extract::keyphrase::table::KeyphraseTable;
+use topicgraph::extract::keyphrase::{KeyphraseConfig, KeyphraseExtractor};
 use topicgraph::ingest::{read_inputs, ReadConfig, ReadSummary};
 use topicgraph::extract::entity::EntityConfig;
 use topicgraph::link::stats::ConceptStats;
@@ -41,9 +43,24 @@ pub struct LinkArgs {
     /// Keep an entity when its score reaches this (0..1).
     #[arg(long, default_value_t = EntityConfig::default().min_score, value_name = "X")]
     pub entity_min_score: f64,
+    /// Keyphrases per paper in `keywords` (best first; 0: none).
+    #[arg(long, default_value_t = KeyphraseConfig::default().max, value_name = "N")]
+    pub max_keywords: usize,
+    /// Keyphrase corpus table (from `topicgraph keyphrases table`) instead of the bundled
+    /// arXiv one, e.g. for papers of another field.
+    #[arg(long, value_name = "FILE.tsv[.gz]")]
+    pub keyphrase_table: Option<String>,
 }
 
 impl LinkArgs {
+    /// The table given with --keyphrase-table, if any.
+    pub fn keyphrase_table(&self) -> Result<Option<KeyphraseTable>> {
+        let Some(path) = &self.keyphrase_table else { return Ok(None) };
+        let bytes = std::fs::read(path).with_context(|| format!("reading {path}"))?;
+        let table = if bytes.starts_with(&[0x1f, 0x8b]) { KeyphraseTable::from_gz(&bytes) } else { KeyphraseTable::from_tsv(&String::from_utf8_lossy(&bytes)) };
+        Ok(Some(table.with_context(|| format!("reading {path}"))?))
+    }
+
     pub fn linker(&self) -> Result<Linker> {
         if !(0.0..=1.0).contains(&self.min_score) {
             bail!("--min-score must be between 0 and 1, got {}", self.min_score);
@@ -53,8 +70,13 @@ impl LinkArgs {
             bail!("--entity-min-score must be between 0 and 1, got {}", self.entity_min_score);
         }
         let entities = (!self.no_entities).then(|| EntityConfig { min_score: self.entity_min_score });
-        let config = LinkConfig { min_score: self.min_score, broader: self.broader, scope: !self.no_scope, entities, ..Default::default() };
-        let linker = Linker::new(ontology, config);
+        let keyphrases = (self.max_keywords > 0).then(|| KeyphraseConfig { max: self.max_keywords, ..Default::default() });
+        let config = LinkConfig { min_score: self.min_score, broader: self.broader, scope: !self.no_scope, keyphrases: keyphrases.clone(), entities, ..Default::default() };
+        let mut linker = Linker::new(ontology, config);
+        if let (Some(table), Some(k)) = (self.keyphrase_table()?, keyphrases) {
+            let extractor = KeyphraseExtractor::with_table(table, linker.ontology(), k);
+            linker = linker.with_keyphrases(extractor);
+        }
         Ok(match &self.stats {
             Some(path) => {
                 let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
@@ -73,7 +95,11 @@ impl LinkArgs {
     topicgraph tag papers.jsonl --ontology bundled --ontology mine.ttl --min-score 0.6\n  \
     cat part-00001.jsonl | topicgraph tag - --format canonical   # a stream filter, e.g. under Spark's RDD.pipe\n\n\
     Output per paper: {\"id\", \"title\", \"concepts\": [{\"id\", \"label\", \"score\", \"core\", \"evidence\": [{\"field\",\n\
-    \"start\", \"end\", \"text\", \"rule\", \"label\", \"matcher\", \"weight\"}]}], \"entities\", \"keywords\", \"ontology\"}.\n\
+    \"start\", \"end\", \"text\", \"rule\", \"label\", \"matcher\", \"weight\"}]}], \"entities\",\n\
+    \"keywords\": [{\"text\", \"score\", \"concept\"?, \"field\", \"start\", \"end\"}], \"ontology\"}.\n\
+    Keywords are keyphrases, best first (--max-keywords, default 10): noun-phrase-like candidates scored by \
+    TF-IDF against the bundled arXiv table, case and digits kept (GPT-4, COVID-19, RL), with the concept \
+    id when the phrase is an ontology label; field/start/end give its first occurrence.\n\
     Offsets are half-open code-point offsets into the cleaned text. Records are not merged.")]
 pub struct TagArgs {
     #[command(flatten)]
@@ -89,20 +115,32 @@ const BATCH: usize = 2048;
 
 /// Read every input record (never merged: each record is answered on its own), map batches
 /// of papers in parallel with `map`, and hand the results to `consume` in input order.
-fn map_records<T: Send>(
+pub(crate) fn map_records<T: Send>(
     input: &InputArgs,
+    observer: &mut StderrObserver,
+    map: impl Fn(&Paper) -> T + Sync,
+    consume: impl FnMut(Vec<T>) -> std::io::Result<()>,
+) -> Result<ReadSummary> {
+    let cfg = ReadConfig { merge: false, ..input.read_config() };
+    map_papers(&input.inputs, &cfg, observer, map, consume)
+}
+
+/// Read the inputs with `cfg`, map batches of papers in parallel with `map`, and hand the
+/// results to `consume` in input order (`trends` and `topic` read through this too).
+pub fn map_papers<T: Send>(
+    inputs: &[String],
+    cfg: &ReadConfig,
     observer: &mut StderrObserver,
     map: impl Fn(&Paper) -> T + Sync,
     mut consume: impl FnMut(Vec<T>) -> std::io::Result<()>,
 ) -> Result<ReadSummary> {
-    let cfg = ReadConfig { merge: false, ..input.read_config() };
     let mut batch: Vec<Paper> = Vec::with_capacity(BATCH);
     let mut flush = |batch: &mut Vec<Paper>| -> std::io::Result<()> {
         let out: Vec<T> = batch.par_iter().map(&map).collect();
         batch.clear();
         consume(out)
     };
-    let summary = read_inputs(&input.inputs, &cfg, observer, &mut |paper| {
+    let summary = read_inputs(inputs, cfg, observer, &mut |paper| {
         batch.push(paper);
         if batch.len() == BATCH {
             flush(&mut batch)?;

@@ -6,3 +6,5 @@
 //! from tables shipped inside the crate, so `tag` stays a stream filter.
 
 pub mod entity;
+pub mod keyphrase;
+pub mod ner;

@@ -234,6 +234,7 @@ fn merge_papers(mut papers: Vec<PaperRecord>) -> Vec<PaperRecord> {
         match out.last_mut() {
             Some(last) if last.id == p.id => {
                 last.concepts.extend(p.concepts);
+                last.categories.extend(p.categories);
                 for a in p.authors {
                     if !last.authors.contains(&a) {
                         last.authors.push(a);
@@ -252,6 +253,8 @@ fn merge_papers(mut papers: Vec<PaperRecord>) -> Vec<PaperRecord> {
         p.concepts = best.into_iter().collect();
         p.other_ids.sort();
         p.other_ids.dedup();
+        p.categories.sort();
+        p.categories.dedup();
     }
     out
 }

@@ -174,8 +174,15 @@ fn load_papers(store: &Store, slugs: &HashMap<String, String>) -> Result<Vec<Pap
             p.other_ids.push(id.to_string());
         }
     }
+    for (s, o) in pairs(store, TG_NS, "category")? {
+        if let (Some(p), Some(c)) = (subject_iri(&s).and_then(|s| papers.get_mut(s)), literal(&o)) {
+            p.categories.push(c.to_string());
+        }
+    }
     for p in papers.values_mut() {
         choose_id(p);
+        p.categories.sort();
+        p.categories.dedup();
     }
     load_authors(store, &mut papers)?;
     let scores = load_scores(store)?;

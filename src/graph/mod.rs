@@ -29,6 +29,7 @@ pub use build::{Edge, EdgeKind, KnowledgeGraph, Node, NodeKind};
 pub use centrality::{weighted_page_rank, PageRankConfig};
 pub use community::{louvain, Partition};
 pub use cooccur::{npmi, pmi, Cooccurrence};
+pub(crate) use cooccur::count_pairs;
 pub use load::load_from_store;
 pub use path::{ConceptPath, PathStep};
 pub use related::{Related, SkosRelation};
@@ -54,6 +55,8 @@ pub struct PaperRecord {
     pub concepts: Vec<(String, f64)>,
     /// Person IRIs or names, in author order.
     pub authors: Vec<String>,
+    /// arXiv (or other source) categories, sorted (`cs.CL`).
+    pub categories: Vec<String>,
 }
 
 /// One concept of the ontology: its links are concept ids (slugs).

@@ -162,7 +162,17 @@ pub fn read_inputs(
     observer: &mut dyn ReadObserver,
     sink: &mut dyn FnMut(Paper) -> io::Result<()>,
 ) -> Result<ReadSummary, IngestError> {
-    let files = expand_inputs(inputs)?;
+    read_files(expand_inputs(inputs)?, cfg, observer, sink)
+}
+
+/// [`read_inputs`] over inputs already expanded (each with the name its provenance and
+/// messages give it: a path, or the URL a fetched page came from).
+pub fn read_files(
+    files: Vec<InputFile>,
+    cfg: &ReadConfig,
+    observer: &mut dyn ReadObserver,
+    sink: &mut dyn FnMut(Paper) -> io::Result<()>,
+) -> Result<ReadSummary, IngestError> {
     let mut summary = ReadSummary { files: files.len() as u64, ..Default::default() };
     let mut merger = if cfg.merge { Some(Merger::new().map_err(|source| IngestError::Io { path: "temporary spill file".into(), source })?) } else { None };
     let sink_err = |source: io::Error| IngestError::Io { path: "output".into(), source };

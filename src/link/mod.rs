@@ -16,6 +16,7 @@ pub mod score;
 pub mod stats;
 
 use crate::extract::entity::{Entity, EntityConfig, EntityExtractor};
+use crate::extract::keyphrase::{Keyphrase, KeyphraseConfig, KeyphraseExtractor};
 use crate::model::Paper;
 use crate::ontology::Ontology;
 use document::{Document, Field};
@@ -72,11 +73,13 @@ pub struct LinkConfig {
     pub scope: bool,
     /// Also extract named entities ([`crate::extract::entity`]); `None` leaves them out.
     pub entities: Option<EntityConfig>,
+    /// Keyphrase extraction settings; `None` leaves `keywords` empty.
+    pub keyphrases: Option<KeyphraseConfig>,
 }
 
 impl Default for LinkConfig {
     fn default() -> Self {
-        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true, entities: Some(EntityConfig::default()) }
+        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true, keyphrases: Some(KeyphraseConfig::default()), entities: Some(EntityConfig::default()) }
     }
 }
 
@@ -195,8 +198,8 @@ pub struct Tagged {
     pub concepts: Vec<ConceptTag>,
     /// Named entities (models, datasets, methods, software, metrics), in order of first mention.
     pub entities: Vec<Entity>,
-    /// Keyphrases: filled by the extraction stage.
-    pub keywords: Vec<serde_json::Value>,
+    /// Keyphrases, best first ([`crate::extract::keyphrase`]).
+    pub keywords: Vec<Keyphrase>,
     /// The ontology version the links were made with.
     pub ontology: String,
 }
@@ -234,6 +237,7 @@ pub struct Linker {
     specificity: Vec<f64>,
     /// Named entities, on the same prepared text (built once with the linker).
     entities: Option<EntityExtractor>,
+    keyphrases: Option<KeyphraseExtractor>,
 }
 
 impl Linker {
@@ -244,7 +248,9 @@ impl Linker {
         let specificity = vec![1.0; ontology.concepts.len()];
         let extra: Vec<Box<dyn Matcher>> = if config.scope { vec![Box::new(scope::ScopeMatcher::new(&ontology))] } else { Vec::new() };
         let entities = config.entities.clone().map(|c| EntityExtractor::new(&ontology, c));
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, entities }
+        // The bundled table is compiled in and checked by a unit test: it cannot fail here.
+        let keyphrases = config.keyphrases.clone().map(|k| KeyphraseExtractor::new(&ontology, k).expect("the bundled keyphrase table parses"));
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities }
     }
 
     /// Weigh mentions of common concepts less, by their share of a reference corpus.
@@ -284,28 +290,40 @@ impl Linker {
         self.entities.as_ref()
     }
 
-    /// Tag one paper: its concepts and, when on, its named entities (both read the same
+    /// Extract keyphrases with this extractor (e.g. over another corpus table).
+    pub fn with_keyphrases(mut self, k: KeyphraseExtractor) -> Linker {
+        self.keyphrases = Some(k);
+        self
+    }
+
+    /// The keyphrase extractor `tag` runs, if keyphrases are on.
+    pub fn keyphrases(&self) -> Option<&KeyphraseExtractor> {
+        self.keyphrases.as_ref()
+    }
+
+    /// Tag one paper: its concepts, keyphrases and, when on, named entities (all read the same
     /// prepared text).
     pub fn tag(&self, paper: &Paper) -> Tagged {
         let doc = Document::new(paper);
-        let (tags, _) = self.link_document(&doc);
+        let (tags, _) = self.link_doc(&doc);
+        let keywords = self.keyphrases.as_ref().map(|k| k.extract(&doc)).unwrap_or_default();
         let entities = self.entities.as_ref().map(|x| x.extract(&doc)).unwrap_or_default();
-        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities, keywords: Vec::new(), ontology: self.version.clone() }
+        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities, keywords, ontology: self.version.clone() }
     }
 
     /// Tag one paper and also return every candidate with its decision (for `explain`).
     pub fn link(&self, paper: &Paper) -> (Vec<ConceptTag>, Vec<Candidate>) {
-        self.link_document(&Document::new(paper))
+        self.link_doc(&Document::new(paper))
     }
 
-    fn link_document(&self, doc: &Document) -> (Vec<ConceptTag>, Vec<Candidate>) {
-        let doc = doc;
+    /// [`Linker::link`] on a paper already prepared (tokenised once for every stage).
+    fn link_doc(&self, doc: &Document) -> (Vec<ConceptTag>, Vec<Candidate>) {
         let mut mentions = Vec::new();
-        self.lexical.find(&doc, &mut mentions);
+        self.lexical.find(doc, &mut mentions);
         for m in &self.extra {
-            m.find(&doc, &mut mentions);
+            m.find(doc, &mut mentions);
         }
-        let blocked = self.apply_definitions(&doc, &mut mentions);
+        let blocked = self.apply_definitions(doc, &mut mentions);
         weaken_contained(&mut mentions);
         let unsupported = self.unsupported_acronyms(&mentions);
 
@@ -316,7 +334,7 @@ impl Linker {
         }
         let mut candidates = Vec::new();
         for (&concept, ms) in &by_concept {
-            let (score, evidence) = score::score(&doc, ms, &self.config.weights, self.specificity[concept]);
+            let (score, evidence) = score::score(doc, ms, &self.config.weights, self.specificity[concept]);
             let decision = if let Some(why) = blocked.iter().find(|(c, _)| *c == concept).map(|(_, w)| w.clone()) {
                 Decision::BlockedByDefinition(why)
             } else if unsupported.contains(&concept) {

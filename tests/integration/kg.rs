@@ -23,7 +23,7 @@ fn build(out: &Path, extra: &[&str]) -> crate::common::Run {
 }
 
 /// The bundled example, built once for all the tests of this binary.
-fn example_store() -> &'static Path {
+pub(crate) fn example_store() -> &'static Path {
     static STORE: OnceLock<PathBuf> = OnceLock::new();
     STORE.get_or_init(|| {
         let out = scratch("example");

@@ -6,8 +6,13 @@
 mod common;
 mod cso;
 mod entity;
+mod export;
+mod fetch;
 mod graph;
 mod ingest;
+mod keyphrase;
 mod kg;
 mod link;
+mod ner;
 mod sparql;
+mod trends;

@@ -27,4 +27,4 @@ mod json_util;
 #[cfg(test)]
 mod test_util;
 mod util;
-mod xml_util;
+pub(crate) mod xml_util;
