@@ -337,3 +337,76 @@ mod tests {
         assert_eq!(Labels::from_json_labels(&json!({"concepts": ["training data"]}), &r).concepts.len(), 1, "a label is not a root id");
     }
 }
+
+/// GSAP-NER (Otto et al., 2023): full-text paragraphs of ML papers with exact mention spans.
+/// Scored as the shared task asks for topicgraph's types: `MLModel` against `model`,
+/// `Dataset` against `dataset`, the generic classes (`MLModelGeneric`, `DatasetGeneric`) and
+/// the other labels left out, exact character spans, every paragraph.
+pub mod gsap {
+    use super::Counts;
+    use serde::{Deserialize, Serialize};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// One paragraph of `gsap_ner_paragraphs.jsonl`.
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct Paragraph {
+        pub id: String,
+        pub text: String,
+        pub entities: Vec<Span>,
+    }
+
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct Span {
+        pub start: usize,
+        pub end: usize,
+        pub label: String,
+    }
+
+    /// The GSAP labels scored, and the topicgraph type each is compared with.
+    pub const LABELS: &[(&str, &str)] = &[("MLModel", "model"), ("Dataset", "dataset")];
+
+    #[derive(Debug, Clone, Default, Serialize)]
+    pub struct Report {
+        pub paragraphs: usize,
+        /// Exact span and label.
+        pub typed: Counts,
+        /// Exact span, label ignored (over the scored labels only).
+        pub untyped: Counts,
+        pub per_label: BTreeMap<String, Counts>,
+    }
+
+    /// Score `predict` (paragraph text -> (start, end, topicgraph type) mentions, code-point
+    /// offsets) against the gold spans.
+    pub fn evaluate(paragraphs: &[Paragraph], predictions: &[Vec<(usize, usize, String)>]) -> Report {
+        let mut r = Report { paragraphs: paragraphs.len(), ..Default::default() };
+        for (p, pred) in paragraphs.iter().zip(predictions) {
+            let gold: BTreeSet<(usize, usize, &str)> =
+                p.entities.iter().filter_map(|e| LABELS.iter().find(|(g, _)| *g == e.label).map(|(_, t)| (e.start, e.end, *t))).collect();
+            let pred: BTreeSet<(usize, usize, &str)> = pred.iter().filter(|(_, _, t)| LABELS.iter().any(|(_, x)| x == t)).map(|(s, e, t)| (*s, *e, t.as_str())).collect();
+            r.typed.add(&gold, &pred);
+            let span = |s: &BTreeSet<(usize, usize, &str)>| -> BTreeSet<(usize, usize)> { s.iter().map(|(a, b, _)| (*a, *b)).collect() };
+            r.untyped.add(&span(&gold), &span(&pred));
+            for (label, t) in LABELS {
+                let g: BTreeSet<_> = gold.iter().filter(|x| x.2 == *t).collect();
+                let q: BTreeSet<_> = pred.iter().filter(|x| x.2 == *t).collect();
+                r.per_label.entry(label.to_string()).or_default().add(&g, &q);
+            }
+        }
+        r
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn exact_spans_by_label() {
+            let p: Paragraph = serde_json::from_str(r#"{"id": "a", "text": "BERT on GLUE and the model", "entities": [{"start": 0, "end": 4, "label": "MLModel", "text": "BERT"}, {"start": 8, "end": 12, "label": "Dataset", "text": "GLUE"}, {"start": 17, "end": 26, "label": "MLModelGeneric", "text": "the model"}]}"#).unwrap();
+            let pred = vec![vec![(0, 4, "model".to_string()), (8, 12, "model".to_string()), (21, 26, "model".to_string())]];
+            let r = evaluate(&[p], &pred);
+            assert_eq!(r.typed, Counts { tp: 1, fp: 2, fn_: 1 });
+            assert_eq!(r.untyped, Counts { tp: 2, fp: 1, fn_: 0 });
+            assert_eq!(r.per_label["Dataset"], Counts { tp: 0, fp: 0, fn_: 1 });
+        }
+    }
+}

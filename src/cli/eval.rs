@@ -20,9 +20,12 @@ use topicgraph::ontology::Ontology;
     topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv tags.jsonl\n  \
     topicgraph eval --gold ../shared/eval/seed-gold.jsonl --concepts-tsv ../shared/eval/core-concepts.tsv --input ../shared/seed/seed-papers.jsonl\n  \
     topicgraph eval --gold-labels --gold gold-labels.jsonl --ontology labels.csv --input papers.jsonl\n  \
+    topicgraph eval --gsap-ner ../shared/eval/gsap-ner/gsap_ner_paragraphs.jsonl\n  \
     topicgraph eval --keyphrases inspec ../shared/eval/inspec/Test\n  \
     topicgraph eval --keyphrases openreview ../shared/corpus/iclr2021-openreview/paperlist.tsv\n  \
     topicgraph eval --keyphrases inspec ../shared/eval/inspec/Test tags.jsonl   # predictions from `tag`\n\n\
+    Entities are scored as shared/eval/ANNOTATION.md says: micro P/R/F1 over (paper, normalised text), \
+    untyped and typed.\n\n\
     With --keyphrases, the gold papers are tagged on the fly (title and abstract) unless PRED.jsonl is \
     given ({\"id\", \"keywords\": [{\"text\"} or strings, best first]}); a paper without predictions \
     counts as predicting nothing.\n\n\
@@ -32,8 +35,12 @@ use topicgraph::ontology::Ontology;
     hyphens and spacing folded); a label that names no concept is scored as label:<key>.")]
 pub struct EvalArgs {
     /// Gold JSON Lines: {"id", "concepts": [...], "entities": [{"text", "type"}]}.
-    #[arg(long, value_name = "GOLD.jsonl", required_unless_present = "keyphrases")]
+    #[arg(long, value_name = "GOLD.jsonl", required_unless_present_any = ["gsap_ner", "keyphrases"])]
     pub gold: Option<String>,
+    /// Score entity mentions on GSAP-NER paragraphs instead (gsap_ner_paragraphs.jsonl):
+    /// MLModel against model, Dataset against dataset, exact character spans.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["gold", "pred", "input"])]
+    pub gsap_ner: Option<String>,
     /// Score keyphrases instead, against KIND at PATH: `inspec DIR` (the Inspec Test folder:
     /// uncontrolled keys) or `openreview PAPERLIST.tsv` (author keywords). Exact match after
     /// Porter stemming; F1@5 and F1@10 as shared/eval/keyphrase_eval.py computes them.
@@ -73,6 +80,9 @@ fn read_jsonl(path: &str) -> Result<Vec<serde_json::Value>> {
 }
 
 pub fn run(args: EvalArgs) -> Result<u8> {
+    if let Some(path) = &args.gsap_ner {
+        return gsap(&args, path);
+    }
     if !args.keyphrases.is_empty() {
         return keyphrases(&args);
     }
@@ -142,6 +152,43 @@ pub fn run(args: EvalArgs) -> Result<u8> {
         for (p, c) in list.iter().take(limit) {
             writeln!(out, "  {p}\t{c}")?;
         }
+    }
+    Ok(0)
+}
+
+/// GSAP-NER: every paragraph through the entity extractor, mentions scored by exact span.
+fn gsap(args: &EvalArgs, path: &str) -> Result<u8> {
+    use topicgraph::eval::gsap::{evaluate, Paragraph};
+    use topicgraph::extract::entity::{EntityConfig, EntityExtractor};
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let paragraphs: Vec<Paragraph> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{path}: line {}", i + 1)))
+        .collect::<Result<_>>()?;
+    let ontology = Ontology::load(&args.link.ontologies).context("loading the ontology")?;
+    let x = EntityExtractor::new(&ontology, EntityConfig { min_score: args.link.entity_min_score });
+    let predictions: Vec<Vec<(usize, usize, String)>> = paragraphs
+        .par_iter()
+        .map(|p| {
+            let paper = topicgraph::model::Paper { id: p.id.clone(), abstract_text: p.text.clone(), ..Default::default() };
+            x.extract_paper(&paper).iter().flat_map(|e| e.mentions.iter().map(move |m| (m.start, m.end, e.kind.name().to_string()))).collect()
+        })
+        .collect();
+    let r = evaluate(&paragraphs, &predictions);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &r)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    let line = |name: &str, c: &Counts| format!("{name:<24} P {:.3}  R {:.3}  F1 {:.3}   (tp {}, fp {}, fn {})", c.precision(), c.recall(), c.f1(), c.tp, c.fp, c.fn_);
+    writeln!(out, "{} paragraphs scored (GSAP-NER, exact spans; MLModel = model, Dataset = dataset)", r.paragraphs)?;
+    writeln!(out, "{}", line("mentions (typed)", &r.typed))?;
+    writeln!(out, "{}", line("mentions (untyped)", &r.untyped))?;
+    for (label, c) in &r.per_label {
+        writeln!(out, "  {}", line(label, c))?;
     }
     Ok(0)
 }

@@ -9,6 +9,7 @@ use std::io::Write;
 use topicgraph::extract::keyphrase::table::KeyphraseTable;
 use topicgraph::extract::keyphrase::{KeyphraseConfig, KeyphraseExtractor};
 use topicgraph::ingest::{read_inputs, ReadConfig, ReadSummary};
+use topicgraph::extract::entity::EntityConfig;
 use topicgraph::link::stats::ConceptStats;
 use topicgraph::link::{BroaderMode, Decision, LinkConfig, Linker};
 use topicgraph::model::Paper;
@@ -36,6 +37,12 @@ pub struct LinkArgs {
     /// Lexical matching only: no weak evidence from the words of concepts' scope notes.
     #[arg(long)]
     pub no_scope: bool,
+    /// Leave named entities (models, datasets, methods, software, metrics) out.
+    #[arg(long)]
+    pub no_entities: bool,
+    /// Keep an entity when its score reaches this (0..1).
+    #[arg(long, default_value_t = EntityConfig::default().min_score, value_name = "X")]
+    pub entity_min_score: f64,
     /// Keyphrases per paper in `keywords` (best first; 0: none).
     #[arg(long, default_value_t = KeyphraseConfig::default().max, value_name = "N")]
     pub max_keywords: usize,
@@ -59,8 +66,12 @@ impl LinkArgs {
             bail!("--min-score must be between 0 and 1, got {}", self.min_score);
         }
         let ontology = Ontology::load(&self.ontologies).context("loading the ontology")?;
+        if !(0.0..=1.0).contains(&self.entity_min_score) {
+            bail!("--entity-min-score must be between 0 and 1, got {}", self.entity_min_score);
+        }
+        let entities = (!self.no_entities).then(|| EntityConfig { min_score: self.entity_min_score });
         let keyphrases = (self.max_keywords > 0).then(|| KeyphraseConfig { max: self.max_keywords, ..Default::default() });
-        let config = LinkConfig { min_score: self.min_score, broader: self.broader, scope: !self.no_scope, keyphrases: keyphrases.clone(), ..Default::default() };
+        let config = LinkConfig { min_score: self.min_score, broader: self.broader, scope: !self.no_scope, keyphrases: keyphrases.clone(), entities, ..Default::default() };
         let mut linker = Linker::new(ontology, config);
         if let (Some(table), Some(k)) = (self.keyphrase_table()?, keyphrases) {
             let extractor = KeyphraseExtractor::with_table(table, linker.ontology(), k);

@@ -5,5 +5,6 @@
 //! concept linking uses, and both are pure functions of one record: corpus statistics come
 //! from tables shipped inside the crate, so `tag` stays a stream filter.
 
+pub mod entity;
 pub mod keyphrase;
 pub mod ner;

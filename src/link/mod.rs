@@ -15,6 +15,7 @@ pub mod scope;
 pub mod score;
 pub mod stats;
 
+use crate::extract::entity::{Entity, EntityConfig, EntityExtractor};
 use crate::extract::keyphrase::{Keyphrase, KeyphraseConfig, KeyphraseExtractor};
 use crate::model::Paper;
 use crate::ontology::Ontology;
@@ -70,13 +71,15 @@ pub struct LinkConfig {
     pub general_score: f64,
     /// Also propose concepts from the words of their scope notes ([`scope`]).
     pub scope: bool,
+    /// Also extract named entities ([`crate::extract::entity`]); `None` leaves them out.
+    pub entities: Option<EntityConfig>,
     /// Keyphrase extraction settings; `None` leaves `keywords` empty.
     pub keyphrases: Option<KeyphraseConfig>,
 }
 
 impl Default for LinkConfig {
     fn default() -> Self {
-        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true, keyphrases: Some(KeyphraseConfig::default()) }
+        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true, keyphrases: Some(KeyphraseConfig::default()), entities: Some(EntityConfig::default()) }
     }
 }
 
@@ -193,8 +196,8 @@ pub struct Tagged {
     pub id: String,
     pub title: String,
     pub concepts: Vec<ConceptTag>,
-    /// Named entities (models, datasets, ...): filled by the extraction stage.
-    pub entities: Vec<serde_json::Value>,
+    /// Named entities (models, datasets, methods, software, metrics), in order of first mention.
+    pub entities: Vec<Entity>,
     /// Keyphrases, best first ([`crate::extract::keyphrase`]).
     pub keywords: Vec<Keyphrase>,
     /// The ontology version the links were made with.
@@ -232,6 +235,8 @@ pub struct Linker {
     core_ancestors: Vec<Vec<usize>>,
     /// For each concept, the weight factor from corpus statistics (1 without them).
     specificity: Vec<f64>,
+    /// Named entities, on the same prepared text (built once with the linker).
+    entities: Option<EntityExtractor>,
     keyphrases: Option<KeyphraseExtractor>,
 }
 
@@ -242,9 +247,10 @@ impl Linker {
         let core_ancestors = (0..ontology.concepts.len()).map(|i| ontology.ancestors(i).into_iter().filter(|&a| ontology.concepts[a].core).collect()).collect();
         let specificity = vec![1.0; ontology.concepts.len()];
         let extra: Vec<Box<dyn Matcher>> = if config.scope { vec![Box::new(scope::ScopeMatcher::new(&ontology))] } else { Vec::new() };
+        let entities = config.entities.clone().map(|c| EntityExtractor::new(&ontology, c));
         // The bundled table is compiled in and checked by a unit test: it cannot fail here.
         let keyphrases = config.keyphrases.clone().map(|k| KeyphraseExtractor::new(&ontology, k).expect("the bundled keyphrase table parses"));
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases }
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities }
     }
 
     /// Weigh mentions of common concepts less, by their share of a reference corpus.
@@ -279,6 +285,11 @@ impl Linker {
         &self.config
     }
 
+    /// The entity extractor, when entities are on.
+    pub fn entity_extractor(&self) -> Option<&EntityExtractor> {
+        self.entities.as_ref()
+    }
+
     /// Extract keyphrases with this extractor (e.g. over another corpus table).
     pub fn with_keyphrases(mut self, k: KeyphraseExtractor) -> Linker {
         self.keyphrases = Some(k);
@@ -290,12 +301,14 @@ impl Linker {
         self.keyphrases.as_ref()
     }
 
-    /// Tag one paper.
+    /// Tag one paper: its concepts, keyphrases and, when on, named entities (all read the same
+    /// prepared text).
     pub fn tag(&self, paper: &Paper) -> Tagged {
         let doc = Document::new(paper);
         let (tags, _) = self.link_doc(&doc);
         let keywords = self.keyphrases.as_ref().map(|k| k.extract(&doc)).unwrap_or_default();
-        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities: Vec::new(), keywords, ontology: self.version.clone() }
+        let entities = self.entities.as_ref().map(|x| x.extract(&doc)).unwrap_or_default();
+        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities, keywords, ontology: self.version.clone() }
     }
 
     /// Tag one paper and also return every candidate with its decision (for `explain`).

@@ -122,6 +122,12 @@ impl Iris {
         Iris::owned(paper, &format!("source-{n}"))
     }
 
+    /// A named entity, one node for every paper that names it: `entity/llama-3.1-8b` (the
+    /// entity's normalised key).
+    pub fn entity(&self, key: &str) -> NamedNode {
+        self.node(&format!("entity/{}", escape(key)))
+    }
+
     pub fn run(&self, started: &str, pid: u32) -> NamedNode {
         self.node(&format!("run/{}-{pid}", escape(started)))
     }

@@ -5,6 +5,7 @@
 //! (authors as `schema:Role`s carrying `schema:position`), SKOS for the ontology, PROV-O for
 //! sources, the W3C Web Annotation vocabulary for the evidence of each tag.
 
+use crate::extract::entity::{Entity, EntityType};
 use crate::link::{ConceptTag, Evidence, Rule, Tagged};
 use crate::model::{DatePrecision, PartialDate, Paper};
 use crate::ontology::Ontology;
@@ -74,6 +75,17 @@ pub fn date_literal(d: PartialDate) -> Literal {
         DatePrecision::Year => (format!("{:04}", d.year), "gYear"),
     };
     Literal::new_typed_literal(text, term(XSD, dt))
+}
+
+/// The `tg:` class of an entity type.
+pub fn entity_class(t: EntityType) -> &'static str {
+    match t {
+        EntityType::Model => "Model",
+        EntityType::Dataset => "Dataset",
+        EntityType::Method => "Method",
+        EntityType::Software => "Software",
+        EntityType::Metric => "Metric",
+    }
 }
 
 /// A score rounded to three decimals, as `xsd:double`.
@@ -179,6 +191,58 @@ impl Mapper<'_> {
             let concept = NamedNode::new_unchecked(concept.iri.clone());
             g.add(paper, (DCTERMS, "subject"), concept.clone());
             self.annotation(&mut g, paper, &concept, tag, &tagged_ids);
+        }
+        for e in &tagged.entities {
+            self.entity(&mut g, paper, e, ontology);
+        }
+    }
+
+    /// A named entity of a paper: the shared entity node (typed, labelled, with its key,
+    /// family, ontology concept and repositories), the paper's `schema:mentions` link, and a
+    /// Web Annotation with score, rule and quote selectors, like a concept tag's.
+    fn entity(&self, g: &mut Sink, paper: &NamedNode, e: &Entity, ontology: &Ontology) {
+        let node = self.iris.entity(&e.key);
+        g.a(&node, (TG_NS, entity_class(e.kind)));
+        g.literal(&node, (RDFS, "label"), e.name.as_deref().unwrap_or(&e.text));
+        g.literal(&node, (TG_NS, "key"), &e.key);
+        if let Some(f) = &e.family {
+            g.add(&node, (TG_NS, "family"), self.iris.entity(f));
+        }
+        if let Some(c) = e.concept.as_deref().and_then(|c| ontology.get(c)) {
+            g.add(&node, (SKOS, "exactMatch"), NamedNode::new_unchecked(c.iri.clone()));
+        }
+        for u in &e.urls {
+            g.link(&node, (SCHEMA, "codeRepository"), u);
+        }
+        g.add(paper, (SCHEMA, "mentions"), node.clone());
+        // The compact graph keeps the link; the annotation with its evidence (score, rule,
+        // quote and position selectors) comes with --evidence full, so a paper stays near
+        // 60 quads by default.
+        if self.evidence == EvidenceMode::Compact {
+            return;
+        }
+        let id = format!("entity-{}", e.key);
+        let ann = Iris::owned(paper, &id);
+        g.a(&ann, (OA, "Annotation"));
+        g.add(&ann, (OA, "motivatedBy"), term(OA, "identifying"));
+        g.add(&ann, (OA, "hasBody"), node.clone());
+        g.add(&ann, (TG_NS, "score"), score_literal(e.score));
+        g.literal(&ann, (TG_NS, "rule"), e.evidence.first().map_or("gazetteer", |x| x.rule.name()));
+        g.literal(&ann, (TG_NS, "entityType"), e.kind.name());
+        for (i, m) in e.mentions.iter().enumerate() {
+            let target = Iris::owned(paper, &format!("{id}-{}", i + 1));
+            g.add(&ann, (OA, "hasTarget"), target.clone());
+            g.add(&target, (OA, "hasSource"), paper.clone());
+            g.literal(&target, (TG_NS, "field"), m.field.name());
+            let quote = Iris::owned(paper, &format!("{id}-{}-quote", i + 1));
+            g.add(&target, (OA, "hasSelector"), quote.clone());
+            g.a(&quote, (OA, "TextQuoteSelector"));
+            g.literal(&quote, (OA, "exact"), &m.text);
+            let pos = Iris::owned(paper, &format!("{id}-{}-position", i + 1));
+            g.add(&target, (OA, "hasSelector"), pos.clone());
+            g.a(&pos, (OA, "TextPositionSelector"));
+            g.add(&pos, (OA, "start"), Literal::new_typed_literal(m.start.to_string(), term(XSD, "nonNegativeInteger")));
+            g.add(&pos, (OA, "end"), Literal::new_typed_literal(m.end.to_string(), term(XSD, "nonNegativeInteger")));
         }
     }
 

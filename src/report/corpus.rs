@@ -288,7 +288,12 @@ pub fn from_tagged(paper: &Paper, tagged: &Tagged, ontology: &Ontology) -> Repor
         authors: paper.authors.iter().map(|a| a.name.clone()).collect(),
         tags,
         phrases,
-        entities: entities_from_values(&tagged.entities),
+        entities: {
+            let mut e: Vec<EntityMention> = tagged.entities.iter().map(|e| EntityMention { kind: e.kind.name().to_string(), name: e.text.clone() }).collect();
+            e.sort();
+            e.dedup();
+            e
+        },
     }
 }
 

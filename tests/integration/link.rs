@@ -161,13 +161,18 @@ fn shared_eval_agrees_with_the_reference_scorer() {
         return;
     };
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().find(|l| l.starts_with("concepts ")).expect("score.py prints a concepts line");
-    let f1: f64 = line.split("F1=").nth(1).unwrap().trim().parse().unwrap();
-    let c = &v["concepts"];
-    let (tp, fp, fn_) = (c["tp"].as_f64().unwrap(), c["fp"].as_f64().unwrap(), c["fn"].as_f64().unwrap());
-    let (p, r) = (tp / (tp + fp), tp / (tp + fn_));
-    let ours_f1 = 2.0 * p * r / (p + r);
-    assert!((ours_f1 - f1).abs() < 0.0005, "ours {ours_f1:.3} vs score.py {f1:.3}");
+    // Concepts, and entities untyped and typed (the tagger's own entities, so the entity
+    // scores are over real predictions).
+    for (ours, theirs) in [("concepts", "concepts "), ("entities", "entities "), ("entities_typed", "entities_typed ")] {
+        let line = text.lines().find(|l| l.starts_with(theirs)).unwrap_or_else(|| panic!("score.py prints a {theirs} line: {text}"));
+        let f1: f64 = line.split("F1=").nth(1).unwrap().trim().parse().unwrap();
+        let c = &v[ours];
+        let (tp, fp, fn_) = (c["tp"].as_f64().unwrap(), c["fp"].as_f64().unwrap(), c["fn"].as_f64().unwrap());
+        assert!(tp > 0.0, "{ours}: no true positives");
+        let (p, r) = (tp / (tp + fp), tp / (tp + fn_));
+        let ours_f1 = 2.0 * p * r / (p + r);
+        assert!((ours_f1 - f1).abs() < 0.0005, "{ours}: ours {ours_f1:.3} vs score.py {f1:.3}");
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 mod common;
 mod cso;
+mod entity;
 mod export;
 mod fetch;
 mod graph;

@@ -1,0 +1,192 @@
+use super::*;
+use crate::ontology::OntologySpec;
+use std::sync::OnceLock;
+
+fn x() -> &'static EntityExtractor {
+    static X: OnceLock<EntityExtractor> = OnceLock::new();
+    X.get_or_init(|| EntityExtractor::new(&Ontology::load(&[OntologySpec::Bundled]).unwrap(), EntityConfig::default()))
+}
+
+fn paper(title: &str, abs: &str) -> Paper {
+    Paper { id: "p".into(), title: title.into(), abstract_text: abs.into(), ..Default::default() }
+}
+
+fn all(title: &str, abs: &str) -> Vec<Entity> {
+    x().extract_paper(&paper(title, abs))
+}
+
+/// (text, type) of every entity.
+fn ents(title: &str, abs: &str) -> Vec<(String, &'static str)> {
+    all(title, abs).into_iter().map(|e| (e.text, e.kind.name())).collect()
+}
+
+fn has(v: &[(String, &'static str)], text: &str, kind: &str) -> bool {
+    v.iter().any(|(t, k)| t == text && *k == kind)
+}
+
+fn find<'a>(v: &'a [Entity], text: &str) -> &'a Entity {
+    v.iter().find(|e| e.text == text).unwrap_or_else(|| panic!("no {text:?} in {:?}", v.iter().map(|e| &e.text).collect::<Vec<_>>()))
+}
+
+#[test]
+fn the_gazetteer_finds_artifacts_with_their_suffixes() {
+    let e = all("", "We fine-tune Llama-3.1-8B, compare with LLaMA 3.1 8B and Mixtral 8x7B, and evaluate on SWE-bench Lite with GPT-4o.");
+    let llama: Vec<&Entity> = e.iter().filter(|x| x.key == "llama-3.1-8b").collect();
+    assert_eq!(llama.len(), 1, "two spellings, one entity: {e:#?}");
+    assert_eq!(llama[0].mentions.len(), 2);
+    assert_eq!(llama[0].family.as_deref(), Some("llama-3.1"));
+    assert_eq!(llama[0].kind, EntityType::Model);
+    assert_eq!(find(&e, "Mixtral 8x7B").key, "mixtral-8x7b");
+    assert_eq!(find(&e, "SWE-bench Lite").kind, EntityType::Dataset);
+    assert_eq!(find(&e, "GPT-4o").key, "gpt-4o");
+    assert!(!e.iter().any(|x| x.key == "gpt-4"), "GPT-4 is not inside GPT-4o");
+    // "-based" is not a suffix; a name inside another atom is not matched.
+    let e = ents("", "An EfficientNet-based detector and SEED-LLaMA.");
+    assert!(has(&e, "EfficientNet", "model"), "{e:?}");
+    assert!(!e.iter().any(|(t, _)| t == "LLaMA"), "{e:?}");
+}
+
+#[test]
+fn common_words_in_the_gazetteer_need_their_case() {
+    let e = ents("", "We study math word problems and the MATH benchmark; OPT and opt for T5.");
+    assert!(has(&e, "MATH", "dataset") && has(&e, "OPT", "model") && has(&e, "T5", "model"), "{e:?}");
+    assert_eq!(e.iter().filter(|(t, _)| t.eq_ignore_ascii_case("math")).count(), 1, "{e:?}");
+}
+
+#[test]
+fn the_papers_own_name_is_introduced() {
+    let e = ents("", "In this work, we introduce a new benchmark, MultiCodeBench, to fill this gap. We present LIFL, a lightweight and elastic serverless cloud platform.");
+    assert!(has(&e, "MultiCodeBench", "dataset"), "{e:?}");
+    assert!(has(&e, "LIFL", "software"), "{e:?}");
+    let e = ents("", "To address this, we propose PLANSEARCH, a novel search algorithm which shows strong results.");
+    assert!(has(&e, "PLANSEARCH", "method"), "{e:?}");
+    // A lower-case name, given a type by its apposition.
+    let e = ents("", "To further improve it, we propose quality scaling, a multi-stage training recipe with curriculum learning.");
+    assert!(has(&e, "quality scaling", "method"), "{e:?}");
+}
+
+#[test]
+fn naming_words_name_what_precedes() {
+    let e = ents("", "We propose a user-friendly LLM data processing system named Data-Juicer. We propose a new approach called CO2 that overlaps communication. We propose a new efficiency metric called eff@k.");
+    assert!(has(&e, "Data-Juicer", "software"), "{e:?}");
+    assert!(has(&e, "CO2", "method"), "{e:?}");
+    assert!(has(&e, "eff@k", "metric"), "{e:?}");
+    let e = ents("", "We call the resulting model as MPIrigen. It works.");
+    assert!(has(&e, "MPIrigen", "model"), "{e:?}");
+}
+
+#[test]
+fn titles_name_the_papers_artifact() {
+    let e = ents("Redco: A Lightweight Tool to Automate Distributed Training", "The design of Redco emphasizes two aspects.");
+    let redco = e.iter().find(|(t, _)| t == "Redco").expect("Redco");
+    assert_eq!(redco.1, "software");
+    let t = all("Redco: A Lightweight Tool to Automate Distributed Training", "The design of Redco emphasizes two aspects.");
+    assert!(find(&t, "Redco").evidence.iter().any(|x| x.rule == EntityRule::Title));
+    // A title-case phrase before a colon is a name only when the abstract writes it so.
+    assert!(ents("Scaling Laws for Data Filtering: Data Curation cannot be Agnostic", "We study data filtering.").is_empty());
+}
+
+#[test]
+fn definitions_give_long_and_short_forms() {
+    let e = ents("", "Guided by this, we propose Mixture of Shards (MoS), incorporating sharing schemes. MoS retains the advantages of LoRA.");
+    assert!(has(&e, "Mixture of Shards", "method") && has(&e, "MoS", "method") && has(&e, "LoRA", "method"), "{e:?}");
+    // A short form used only in its parentheses is not a name of its own.
+    let e = ents("", "Our proposed Dual-stage Mixed Fine-tuning (DMT) strategy learns abilities.");
+    assert!(has(&e, "Dual-stage Mixed Fine-tuning", "method") && !e.iter().any(|(t, _)| t == "DMT"), "{e:?}");
+    // Class nouns and topics defined as acronyms are never names.
+    let e = ents("", "Large language models (LLMs) and masked diffusion models (MDMs) use retrieval-augmented generation (RAG). LLMs and MDMs and RAG and the 1.1B MDM.");
+    assert!(e.is_empty(), "{e:?}");
+}
+
+#[test]
+fn type_heads_type_the_name_next_to_them() {
+    let e = ents("", "To evaluate the pipeline, the large scale dataset Recipe1M is used, and we test on the SciKnowEval benchmark with the IFD score and the InCoder LLM.");
+    assert!(has(&e, "Recipe1M", "dataset") && has(&e, "SciKnowEval", "dataset") && has(&e, "IFD", "metric") && has(&e, "InCoder", "model"), "{e:?}");
+    let e = ents("", "We release the ASIMOV Benchmark for robots.");
+    assert!(has(&e, "ASIMOV Benchmark", "dataset"), "{e:?}");
+}
+
+#[test]
+fn lists_share_the_head_before_them() {
+    let e = ents("", "RPS outperforms moderately informed pruning strategies, such as MAG, SNIP, SYNFLOW, and GRASP, across the range.");
+    for n in ["MAG", "SNIP", "SYNFLOW", "GRASP"] {
+        assert!(has(&e, n, "method"), "{n}: {e:?}");
+    }
+    let e = ents("", "We show strong performance on web agent benchmarks such as Mind2Web-Live, Multimodal-Mind2Web, and MiniWob++.");
+    for n in ["Mind2Web-Live", "Multimodal-Mind2Web", "MiniWob++"] {
+        assert!(has(&e, n, "dataset"), "{n}: {e:?}");
+    }
+    let e = ents("", "Existing model parallel tools, such as Megatron-LM, DeepSpeed, and Alpa, need expertise.");
+    assert!(has(&e, "Alpa", "software") && has(&e, "Megatron-LM", "software"), "{e:?}");
+}
+
+#[test]
+fn fronted_phrase_is_no_apposition() {
+    let e = ents("", "On LongBench, our method cuts memory by 4x.");
+    assert!(has(&e, "LongBench", "dataset"), "{e:?}");
+    let e = all("", "Unlike FooServe, the system keeps every page.");
+    assert!(e.iter().flat_map(|x| &x.evidence).all(|ev| ev.rule != EntityRule::Apposition), "{e:?}");
+    let e = ents("", "We present Atlas, our system for serving long prompts.");
+    assert!(has(&e, "Atlas", "software"), "{e:?}");
+}
+
+#[test]
+fn evaluated_on_names_the_data() {
+    let e = ents("", "This model achieves state-of-the-art performance on YouCook2 and Tasty while using less data.");
+    assert!(has(&e, "YouCook2", "dataset") && has(&e, "Tasty", "dataset"), "{e:?}");
+}
+
+#[test]
+fn metrics_by_pattern_and_next_to_numbers() {
+    let e = ents("", "It reaches a pass@200 of 77.0% and pass@1 = 41.4%. The model reaches 83.8 percent accuracy.");
+    assert!(has(&e, "pass@200", "metric") && has(&e, "pass@1", "metric") && has(&e, "accuracy", "metric"), "{e:?}");
+    let e = ents("", "We study the trade-off between memory and accuracy.");
+    assert!(e.is_empty(), "accuracy without a result is no metric: {e:?}");
+}
+
+#[test]
+fn name_shapes_and_generic_words() {
+    let e = ents("", "Our HPCorpusMPI corpus and the WorkflowLlama agent run on 128 A100 GPUs with FP8, MoE, RAG and LLMs at 7B scale; see Top-1 and O(N).");
+    assert!(e.iter().any(|(t, _)| t == "HPCorpusMPI") && e.iter().any(|(t, _)| t == "WorkflowLlama"), "{e:?}");
+    for generic in ["A100", "GPUs", "FP8", "MoE", "RAG", "LLMs", "7B", "Top-1", "O"] {
+        assert!(!e.iter().any(|(t, _)| t == generic), "{generic} is no entity: {e:?}");
+    }
+    assert_eq!(shape("MultiCodeBench"), Shape::Camel);
+    assert_eq!(shape("vLLM"), Shape::Camel);
+    assert_eq!(shape("Recipe1M"), Shape::AlnumMix);
+    assert_eq!(shape("SURGE"), Shape::Caps);
+    assert_eq!(shape("Cache-Craft"), Shape::CapHyphen);
+    assert_eq!(shape("Explorer"), Shape::Capitalized);
+    assert_eq!(shape_type("MathScale-7B"), Some(EntityType::Model));
+    assert_eq!(shape_type("LiveAoPSBench"), Some(EntityType::Dataset));
+}
+
+#[test]
+fn repository_links_attach_to_names() {
+    let e = all("", "We present ShadowKV, a high-throughput inference system. The code is available at https://github.com/bytedance/ShadowKV. Weights: https://huggingface.co/org/Tiny-Model-1B.");
+    let s = find(&e, "ShadowKV");
+    assert_eq!(s.kind, EntityType::Software);
+    assert_eq!(s.urls, vec!["https://github.com/bytedance/ShadowKV".to_string()]);
+    assert_eq!(s.mentions.len(), 1, "the URL is not a mention of the name: {:?}", s.mentions);
+    let m = find(&e, "Tiny-Model-1B");
+    assert_eq!((m.kind, m.family.as_deref()), (EntityType::Model, Some("tiny-model")));
+    assert!(!e.iter().any(|x| x.text == "bytedance"), "{e:#?}");
+}
+
+#[test]
+fn artifacts_of_the_ontology_are_its_concepts() {
+    let e = all("", "We evaluate on HumanEval and LiveCodeBench with LoRA.");
+    assert_eq!(find(&e, "HumanEval").concept.as_deref(), Some("humaneval"));
+    assert_eq!(find(&e, "LoRA").concept.as_deref(), Some("lora"));
+}
+
+#[test]
+fn offsets_are_code_points_and_output_is_deterministic() {
+    let p = paper("Kähler: ÜberNet für GPT-4", "Wir nutzen GPT-4 und ÜberNet.");
+    let a = x().extract_paper(&p);
+    let b = x().extract_paper(&p);
+    assert_eq!(a, b);
+    let g = a.iter().find(|e| e.key == "gpt-4").expect("GPT-4");
+    let m = &g.mentions[0];
+    assert_eq!(p.title.chars().skip(m.start).take(m.end - m.start).collect::<String>(), "GPT-4");
+}
