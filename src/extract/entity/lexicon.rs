@@ -4,7 +4,8 @@
 
 use super::EntityType;
 use crate::text::stem;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 
 /// Head nouns and the type they give the name they belong to. Per the annotation guideline,
 /// the paper's own wording decides: "system", "framework", "library" -> software; "method",
@@ -109,31 +110,67 @@ const CAP_STOP: &[&str] = &[
     "july", "august", "september", "october", "november", "december", "monday", "sunday", "north", "south", "east", "west", "et", "al", "fig", "eq", "sec", "tab", "ref",
 ];
 
+/// Words looked up by stem, with a cheap first test: the first two letters of every word
+/// and stem it holds, so that most words of a text are turned away without being stemmed.
+struct StemTable<T> {
+    by_stem: FxHashMap<String, T>,
+    /// Bit `a << 8 | b` is set when some entry starts with the lower-case ASCII bytes `a b`.
+    starts: Vec<u64>,
+}
+
+/// The first-two-bytes key of a word; `None` when the test cannot decide (short or
+/// non-ASCII words, apostrophes), and the word is stemmed.
+fn start_key(word: &str) -> Option<usize> {
+    match word.as_bytes() {
+        [a, b, ..] if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => Some(usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase())),
+        _ => None,
+    }
+}
+
+impl<T: Copy> StemTable<T> {
+    fn new(words: impl IntoIterator<Item = (String, T)>) -> StemTable<T> {
+        let mut t = StemTable { by_stem: FxHashMap::default(), starts: vec![0; 1024] };
+        for (word, value) in words {
+            for key in [start_key(&word), start_key(&stem_phrase(&word))].into_iter().flatten() {
+                t.starts[key / 64] |= 1 << (key % 64);
+            }
+            t.by_stem.insert(stem_phrase(&word), value);
+        }
+        t
+    }
+
+    fn may_hold(&self, word: &str) -> bool {
+        start_key(word).is_none_or(|k| self.starts[k / 64] & (1 << (k % 64)) != 0)
+    }
+
+    fn get(&self, word: &str) -> Option<T> {
+        if !self.may_hold(word) {
+            return None;
+        }
+        self.by_stem.get(&stem(word)).copied()
+    }
+}
+
 /// The lexicon, with words keyed by their matching stems.
 pub struct Lexicon {
-    heads: HashMap<String, EntityType>,
-    intro: HashSet<String>,
+    heads: StemTable<EntityType>,
+    intro: StemTable<()>,
     naming: HashSet<&'static str>,
     own: HashSet<&'static str>,
-    eval: HashSet<String>,
+    eval: StemTable<()>,
     generic: HashSet<&'static str>,
     cap_stop: HashSet<&'static str>,
 }
 
 impl Default for Lexicon {
     fn default() -> Self {
-        let mut heads = HashMap::new();
-        for (t, words) in HEADS {
-            for w in *words {
-                heads.insert(stem_phrase(w), *t);
-            }
-        }
+        let heads = HEADS.iter().flat_map(|(t, words)| words.iter().map(move |w| (w.to_string(), *t)));
         Lexicon {
-            heads,
-            intro: INTRO_VERBS.iter().map(|w| stem(w)).collect(),
+            heads: StemTable::new(heads),
+            intro: StemTable::new(INTRO_VERBS.iter().map(|w| (w.to_string(), ()))),
             naming: NAMING.iter().copied().collect(),
             own: OWN.iter().copied().collect(),
-            eval: EVAL.iter().map(|w| stem(w)).collect(),
+            eval: StemTable::new(EVAL.iter().map(|w| (w.to_string(), ()))),
             generic: GENERIC.iter().copied().collect(),
             cap_stop: CAP_STOP.iter().copied().collect(),
         }
@@ -151,14 +188,17 @@ impl Lexicon {
         if word.ends_with("ed") || word.ends_with("ing") {
             return None;
         }
-        self.heads.get(&stem(word)).copied()
+        self.heads.get(word)
     }
     /// A two-word head ("reward model", "test set").
     pub fn head2(&self, a: &str, b: &str) -> Option<EntityType> {
-        self.heads.get(&format!("{} {}", stem(a), stem(b))).copied()
+        if !self.heads.may_hold(a) {
+            return None;
+        }
+        self.heads.by_stem.get(&format!("{} {}", stem(a), stem(b))).copied()
     }
     pub fn is_intro_verb(&self, word: &str) -> bool {
-        word.chars().next().is_some_and(char::is_lowercase) && self.intro.contains(&stem(word))
+        word.chars().next().is_some_and(char::is_lowercase) && self.intro.get(word).is_some()
     }
     pub fn is_naming(&self, word: &str) -> bool {
         self.naming.contains(word)
@@ -167,7 +207,7 @@ impl Lexicon {
         self.own.contains(word.to_lowercase().as_str())
     }
     pub fn is_eval(&self, word: &str) -> bool {
-        self.eval.contains(&stem(word))
+        self.eval.get(word).is_some()
     }
     /// Generic by its lower-case form (acronyms of the field, units, organisations ...).
     pub fn is_generic(&self, lower: &str) -> bool {

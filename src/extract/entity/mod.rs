@@ -34,7 +34,8 @@ use gazetteer::{Entry, Gazetteer};
 use key::{compact, entity_key, is_size, size_family};
 use lexicon::{is_hardware, Lexicon};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -243,6 +244,9 @@ struct View<'a> {
     f: &'a FieldText,
     atoms: Vec<Atom>,
     urls: Vec<(usize, usize)>,
+    /// `gaps[i]`: the text between atom `i - 1` and atom `i`; the last is the text after
+    /// the last atom.
+    gaps: Vec<String>,
 }
 
 impl<'a> View<'a> {
@@ -279,14 +283,21 @@ impl<'a> View<'a> {
                 None => split.push(a),
             }
         }
-        View { f, atoms: split, urls }
+        // The text between atoms, computed once: the cues read it many times.
+        let mut gaps = Vec::with_capacity(split.len() + 1);
+        let mut prev_end = 0;
+        for a in &split {
+            gaps.push(f.slice(prev_end, a.start.max(prev_end)));
+            prev_end = a.end;
+        }
+        gaps.push(f.slice(prev_end, f.chars.len().max(prev_end)));
+        View { f, atoms: split, urls, gaps }
     }
 
-    /// The characters between atom `i - 1` and atom `i`.
-    fn gap(&self, i: usize) -> String {
-        let end = self.atoms.get(i).map_or(self.f.chars.len(), |a| a.start);
-        let start = if i == 0 { 0 } else { self.atoms[i - 1].end };
-        self.f.slice(start, end.max(start))
+    /// The characters between atom `i - 1` and atom `i` (after the last atom for `i` past
+    /// the end).
+    fn gap(&self, i: usize) -> &str {
+        self.gaps.get(i).or(self.gaps.last()).map_or("", String::as_str)
     }
 
     fn text(&self, i: usize) -> &str {
@@ -321,34 +332,45 @@ enum Shape {
 }
 
 fn shape(text: &str) -> Shape {
-    let parts: Vec<&str> = text.split(['-', '_']).filter(|p| !p.is_empty()).collect();
     if text.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return Shape::Number;
     }
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.is_empty() {
-        return Shape::Number;
+    let (mut letters, mut upper, mut first_letter) = (0usize, 0usize, None);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        upper += usize::from(c.is_uppercase());
+        first_letter.get_or_insert(c);
     }
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    let mixed_word = parts.iter().any(|p| p.chars().any(char::is_alphabetic) && p.chars().any(|c| c.is_ascii_digit()));
-    let camel_word = parts.iter().any(|p| {
-        let cs: Vec<char> = p.chars().collect();
+    let Some(first_letter) = first_letter else {
+        return Shape::Number;
+    };
+    let parts = || text.split(['-', '_']).filter(|p| !p.is_empty());
+    let mixed_word = parts().any(|p| p.chars().any(char::is_alphabetic) && p.chars().any(|c| c.is_ascii_digit()));
+    let camel_word = parts().any(|p| {
         // A capital after a digit is a unit or suffix ("Recipe1M"), not camel case.
-        let up = cs.iter().enumerate().filter(|&(k, c)| c.is_uppercase() && (k == 0 || !cs[k - 1].is_ascii_digit())).count();
-        let low = cs.iter().filter(|c| c.is_lowercase()).count();
-        let inner = (up >= 2 && low >= 1) || cs.windows(2).any(|w| w[0].is_lowercase() && w[1].is_uppercase());
+        let (mut up, mut low, mut lower_then_upper, mut prev, mut first) = (0usize, 0usize, false, None::<char>, None::<char>);
+        for c in p.chars() {
+            first.get_or_insert(c);
+            if c.is_uppercase() && !prev.is_some_and(|q| q.is_ascii_digit()) {
+                up += 1;
+            }
+            low += usize::from(c.is_lowercase());
+            lower_then_upper |= prev.is_some_and(char::is_lowercase) && c.is_uppercase();
+            prev = Some(c);
+        }
+        let inner = (up >= 2 && low >= 1) || lower_then_upper;
         // "vLLM", "eBPF" yes; "mOdeling", "COmunication" no.
-        inner && (cs[0].is_uppercase() || up >= 2) && !acronym_spelled_word(p)
+        inner && (first.is_some_and(char::is_uppercase) || up >= 2) && !acronym_spelled_word(p)
     });
     if camel_word {
         Shape::Camel
     } else if mixed_word {
         Shape::AlnumMix
-    } else if upper == letters.len() && letters.len() >= 2 {
+    } else if upper == letters && letters >= 2 {
         Shape::Caps
-    } else if parts.len() >= 2 && parts.iter().filter(|p| p.chars().next().is_some_and(char::is_uppercase)).count() >= 2 {
+    } else if parts().nth(1).is_some() && parts().filter(|p| p.chars().next().is_some_and(char::is_uppercase)).count() >= 2 {
         Shape::CapHyphen
-    } else if letters[0].is_uppercase() && text.starts_with(letters[0]) {
+    } else if first_letter.is_uppercase() && text.starts_with(first_letter) {
         Shape::Capitalized
     } else {
         Shape::Lower
@@ -423,7 +445,7 @@ impl EntityExtractor {
     /// the ontology's other labels as topics that are never names on their own.
     pub fn new(ontology: &Ontology, config: EntityConfig) -> EntityExtractor {
         let mut entries = Gazetteer::parse(gazetteer::BUNDLED).expect("the bundled gazetteer parses");
-        let mut concepts: HashMap<String, String> = HashMap::new();
+        let mut concepts: HashMap<String, String> = HashMap::default();
         for c in &ontology.concepts {
             for (l, _) in c.labels() {
                 let k = label_key(l);
@@ -453,7 +475,7 @@ impl EntityExtractor {
             }
         }
         let gaz_keys: HashSet<String> = entries.iter().flat_map(|e| e.forms.iter().map(|f| label_key(f))).collect();
-        let mut topics = HashSet::new();
+        let mut topics = HashSet::default();
         for (i, c) in ontology.concepts.iter().enumerate() {
             if artifact[i] {
                 continue;
@@ -667,7 +689,7 @@ impl EntityExtractor {
     /// Acronym definitions: named long and short forms, and the generic ones, which are then
     /// never names in this paper. Returns the generic keys and the (long, short) key pairs.
     fn definitions(&self, doc: &Document, views: &[View], gaz: &HashMap<(Field, usize, usize), usize>, props: &mut Vec<Proposal>) -> (HashSet<String>, Vec<(String, String)>) {
-        let mut generic = HashSet::new();
+        let mut generic = HashSet::default();
         let mut links = Vec::new();
         for d in &doc.definitions {
             let Some(v) = views.iter().find(|v| v.f.field == d.field) else { continue };

@@ -35,6 +35,8 @@ impl RepoLink {
     }
 }
 
+const DOMAINS: [&str; 8] = [".com", ".org", ".io", ".net", ".ai", ".edu", ".cn", ".co"];
+
 /// Code-point spans of URL-like runs (`https://...`, `www...`, `name.github.io/...`): their
 /// words are not names.
 pub fn url_spans(chars: &[char]) -> Vec<(usize, usize)> {
@@ -49,9 +51,13 @@ pub fn url_spans(chars: &[char]) -> Vec<(usize, usize)> {
         while i < chars.len() && !chars[i].is_whitespace() {
             i += 1;
         }
-        let run: String = chars[start..i].iter().collect();
-        let lower = run.to_ascii_lowercase();
-        let domain = [".com", ".org", ".io", ".net", ".ai", ".edu", ".cn", ".co"].iter().any(|d| lower.contains(&format!("{d}/")) || lower.trim_end_matches(['.', ',', ')', ';']).ends_with(d));
+        // Every URL form below has a dot; most words have none.
+        if !chars[start..i].contains(&'.') {
+            continue;
+        }
+        let lower: String = chars[start..i].iter().map(char::to_ascii_lowercase).collect();
+        let trimmed = lower.trim_end_matches(['.', ',', ')', ';']);
+        let domain = DOMAINS.iter().any(|d| trimmed.ends_with(d) || lower.match_indices(d).any(|(p, _)| lower[p + d.len()..].starts_with('/')));
         if lower.contains("://") || lower.starts_with("www.") || domain {
             out.push((start, i));
         }
