@@ -8,7 +8,7 @@
 //! knowledge graph as quads in an oxigraph store) -> [`graph`] (the same knowledge in
 //! petgraph, and its analytics), [`sparql`] (queries over the store), [`serve`] (over HTTP),
 //! [`export`] (other formats), [`report`] (topic trends over time and the brief on one
-//! topic).
+//! topic); [`update`] follows live sources into a store (fetch, build, reports) day by day.
 
 pub mod build;
 pub mod eval;
@@ -25,3 +25,4 @@ pub mod report;
 pub mod serve;
 pub mod sparql;
 pub mod text;
+pub mod update;

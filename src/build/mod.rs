@@ -14,7 +14,9 @@
 mod plan;
 mod write;
 
-use crate::ingest::{read_inputs, IngestError, ReadConfig, ReadSummary};
+use crate::ingest::read::read_files;
+use crate::ingest::source::{expand_inputs, InputFile};
+use crate::ingest::{IngestError, ReadConfig, ReadSummary};
 use crate::link::Linker;
 use crate::model::Paper;
 use crate::rdf::iri::{Graph, Iris};
@@ -118,6 +120,19 @@ pub fn build(
     cfg: &BuildConfig,
     observer: &mut dyn crate::ingest::read::ReadObserver,
 ) -> Result<BuildSummary, BuildError> {
+    build_files(store, linker, iris, expand_inputs(inputs)?, cfg, observer)
+}
+
+/// [`build`] from inputs already expanded: files, or the pages of a fetch
+/// ([`crate::fetch::Fetched::files`], read with its `read_config`).
+pub fn build_files(
+    store: &KgStore,
+    linker: &Linker,
+    iris: &Iris,
+    files: Vec<InputFile>,
+    cfg: &BuildConfig,
+    observer: &mut dyn crate::ingest::read::ReadObserver,
+) -> Result<BuildSummary, BuildError> {
     let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.ontology().version() };
     let mut summary = BuildSummary::default();
     let started = std::time::SystemTime::now();
@@ -132,7 +147,7 @@ pub fn build(
     let mut failure: Option<BuildError> = None;
     let t_read = Instant::now();
     let mut busy = 0.0;
-    let read = read_inputs(inputs, &cfg.read, observer, &mut |paper| {
+    let read = read_files(files, &cfg.read, observer, &mut |paper| {
         if !keep(&paper, &cfg.categories) {
             summary.filtered += 1;
             return Ok(());

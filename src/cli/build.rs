@@ -87,7 +87,7 @@ pub fn run(args: BuildArgs) -> Result<u8> {
     let store_path = args.out.join("store");
     let kg = store::create(&store_path)?;
     let cfg = BuildConfig {
-        read: ReadConfig { format: args.format, listing_date: args.listing_date, strict: args.strict, merge: true },
+        read: ReadConfig { format: args.format, listing_date: args.listing_date, strict: args.strict, ..Default::default() },
         categories: args.categories.clone(),
         evidence: args.evidence,
         batch: args.batch,
@@ -97,43 +97,64 @@ pub fn run(args: BuildArgs) -> Result<u8> {
     let result = build(&kg, &linker, &iris, &inputs, &cfg, &mut observer);
     observer.finish();
     let summary = result.with_context(|| format!("building {}", store_path.display()))?;
-    // Corpus-wide analytics (PageRank, communities, co-occurrence) from the stored tags,
-    // written back to their graph, when anything changed.
-    let t = Instant::now();
-    let analytics = if summary.added + summary.updated > 0 || summary.retagged_for_ontology > 0 {
-        let (concepts, papers) = load_from_store(&kg).context("reading the graph back for analytics")?;
-        let graph = KnowledgeGraph::build(concepts, papers, GraphConfig::default());
-        let a = graph.analyze();
-        Some(write_analytics(&kg, iris.base(), &a).context("writing analytics")?)
-    } else {
-        None
-    };
-    let analytics_secs = t.elapsed().as_secs_f64();
-    kg.flush().context("flushing the store")?;
-    // The trend report next to the store, when the store changed or the report is missing.
-    let t = Instant::now();
-    let trends = if analytics.is_some() || !args.out.join("trends.html").exists() {
-        Some(crate::cli::trends::write_next_to_store(&kg, &args.out, &store_path.display().to_string()).context("writing the trend report")?)
-    } else {
-        None
-    };
-    let trends_secs = t.elapsed().as_secs_f64();
+    let changed = summary.added + summary.updated > 0 || summary.retagged_for_ontology > 0;
+    let after = after_build(&kg, &iris, &args.out, changed)?;
     if !args.quiet {
         print_summary("build", &summary.read, &observer);
-        if let Some(a) = analytics {
-            eprintln!("  analytics  {} concepts, {} co-occurring pairs ({} triples) in {analytics_secs:.2}s", a.concepts, a.pairs, a.triples);
-        }
+        after.print_analytics();
         print_build(&summary, &store_path, started);
-        if let Some(paths) = trends {
-            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            eprintln!("  trends     {} in {trends_secs:.2}s  (more: topicgraph trends --help)", names.join(", "));
-        }
+        after.print_trends();
     }
     let rejected = summary.read.rejected > 0 || summary.read.failed_files > 0;
     Ok(if args.fail_on_reject && rejected { EXIT_REJECTED } else { EXIT_OK })
 }
 
-fn print_build(s: &BuildSummary, store: &Path, started: Instant) {
+/// What follows a build into `out`: analytics and reports.
+pub struct AfterBuild {
+    analytics: Option<(topicgraph::graph::WriteSummary, f64)>,
+    trends: Option<(Vec<PathBuf>, f64)>,
+}
+
+/// Corpus-wide analytics (PageRank, communities, co-occurrence) from the stored tags,
+/// written back to their graph when the store `changed`; then the trend report next to the
+/// store, when the store changed or the report is missing.
+pub fn after_build(kg: &store::KgStore, iris: &Iris, out: &Path, changed: bool) -> Result<AfterBuild> {
+    let t = Instant::now();
+    let analytics = if changed {
+        let (concepts, papers) = load_from_store(kg).context("reading the graph back for analytics")?;
+        let graph = KnowledgeGraph::build(concepts, papers, GraphConfig::default());
+        let a = graph.analyze();
+        Some((write_analytics(kg, iris.base(), &a).context("writing analytics")?, t.elapsed().as_secs_f64()))
+    } else {
+        None
+    };
+    kg.flush().context("flushing the store")?;
+    let t = Instant::now();
+    let trends = if changed || !out.join("trends.html").exists() {
+        let paths = crate::cli::trends::write_next_to_store(kg, out, &out.join("store").display().to_string()).context("writing the trend report")?;
+        Some((paths, t.elapsed().as_secs_f64()))
+    } else {
+        None
+    };
+    Ok(AfterBuild { analytics, trends })
+}
+
+impl AfterBuild {
+    pub fn print_analytics(&self) {
+        if let Some((a, secs)) = &self.analytics {
+            eprintln!("  analytics  {} concepts, {} co-occurring pairs ({} triples) in {secs:.2}s", a.concepts, a.pairs, a.triples);
+        }
+    }
+
+    pub fn print_trends(&self) {
+        if let Some((paths, secs)) = &self.trends {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("  trends     {} in {secs:.2}s  (more: topicgraph trends --help)", names.join(", "));
+        }
+    }
+}
+
+pub fn print_build(s: &BuildSummary, store: &Path, started: Instant) {
     let mut lines = Vec::new();
     if s.filtered > 0 {
         lines.push(format!("  filtered   {} paper(s) outside --category", s.filtered));

@@ -61,6 +61,9 @@ pub struct CommonArgs {
     /// Use cached responses only; never ask the service.
     #[arg(long)]
     pub offline: bool,
+    /// Ask again for cached responses older than this [default: cached responses never expire].
+    #[arg(long, value_name = "SECONDS", conflicts_with = "offline")]
+    pub max_age: Option<f64>,
     /// Seconds between two requests to one host [default: what the service asks].
     #[arg(long, value_name = "SECONDS")]
     pub delay: Option<f64>,
@@ -192,6 +195,7 @@ fn client(c: &CommonArgs) -> Result<Client> {
         refresh: c.refresh,
         offline: c.offline,
         interval: c.delay.map(|d| secs(d, "--delay")).transpose()?,
+        max_age: c.max_age.map(|d| secs(d, "--max-age")).transpose()?,
         ..Default::default()
     };
     let dir = c.cache.clone().unwrap_or_else(cache::default_dir);

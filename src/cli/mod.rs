@@ -21,6 +21,7 @@ mod serve;
 mod tag;
 mod topic;
 mod trends;
+mod update;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -55,6 +56,8 @@ enum Command {
     Fetch(fetch::FetchArgs),
     /// Build the knowledge graph (ingest, tag, store): the bundled example by default.
     Build(build::BuildArgs),
+    /// Follow live sources: fetch what is new since the last run, build it, refresh reports.
+    Update(update::UpdateArgs),
     /// Link papers to ontology concepts, with evidence.
     Tag(tag::TagArgs),
     /// Show how one paper was tagged: marked text, evidence, rejected candidates.
@@ -91,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Papers(args) => papers::run(args),
         Command::Fetch(args) => fetch::run(args),
         Command::Build(args) => build::run(args),
+        Command::Update(args) => update::run(args),
         Command::Tag(args) => tag::run(args),
         Command::Explain(args) => tag::explain(args),
         Command::Export(args) => export::run(args),

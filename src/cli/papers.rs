@@ -43,7 +43,7 @@ pub struct InputArgs {
 
 impl InputArgs {
     pub fn read_config(&self) -> ReadConfig {
-        ReadConfig { format: self.format, listing_date: self.listing_date, strict: self.strict, merge: !self.no_merge }
+        ReadConfig { format: self.format, listing_date: self.listing_date, strict: self.strict, merge: !self.no_merge, records_by_id: false }
     }
 
     /// The exit code a completed run gets.

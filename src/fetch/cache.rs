@@ -47,6 +47,13 @@ impl Cache {
         p.is_file().then_some(p)
     }
 
+    /// Whether a cached body is younger than `max_age` (always, without a limit).
+    pub fn fresh(path: &Path, max_age: Option<std::time::Duration>) -> bool {
+        let Some(max) = max_age else { return true };
+        let age = std::fs::metadata(path).and_then(|m| m.modified()).map(|t| t.elapsed().unwrap_or_default());
+        age.is_ok_and(|a| a <= max)
+    }
+
     /// Store a complete response; returns its path.
     pub fn put(&self, key: &str, request: &str, body: &[u8]) -> io::Result<PathBuf> {
         let path = self.path(key);

@@ -26,6 +26,10 @@ pub struct HttpConfig {
     pub refresh: bool,
     /// Never ask the service: cached responses only.
     pub offline: bool,
+    /// Cached responses older than this are asked again (`None`: cached responses never
+    /// expire). `update` sets it so that a rerun soon after an interruption resumes from the
+    /// cache while tomorrow's run sees what is new.
+    pub max_age: Option<Duration>,
     /// Overrides every source's own minimum interval between requests to a host.
     pub interval: Option<Duration>,
 }
@@ -40,6 +44,7 @@ impl Default for HttpConfig {
             user_agent: format!("topicgraph/{} (+https://github.com/topicgraph/topicgraph)", env!("CARGO_PKG_VERSION")),
             refresh: false,
             offline: false,
+            max_age: None,
             interval: None,
         }
     }
@@ -162,7 +167,7 @@ impl Client {
         let described = req.describe();
         let key = Cache::key(req.method.name(), &req.url, req.body.as_deref());
         if !self.cfg.refresh {
-            if let Some(path) = self.cache.get(&key) {
+            if let Some(path) = self.cache.get(&key).filter(|p| self.cfg.offline || Cache::fresh(p, self.cfg.max_age)) {
                 let bytes = std::fs::read(&path).map_err(|source| FetchError::Cache { path: path.display().to_string(), source })?;
                 match validate(&bytes) {
                     Ok(v) => {

@@ -60,11 +60,24 @@ impl Fetched {
 }
 
 /// Read the fetched pages as papers: the source's parser, then cleaning and (with
-/// `cfg.merge`) deduplication; each record's provenance names the URL it came from.
+/// `cfg.merge`) deduplication. Messages name the page's URL; each record's provenance names
+/// the service's endpoint and the record's own id (see [`Fetched::read_config`]).
 pub fn read_fetched(fetched: &Fetched, cfg: &ReadConfig, observer: &mut dyn ReadObserver, sink: &mut dyn FnMut(Paper) -> std::io::Result<()>) -> Result<ReadSummary, IngestError> {
-    let files = fetched.pages.iter().map(|p| InputFile { name: p.url.clone(), path: Some(p.path.clone()) }).collect();
-    let cfg = ReadConfig { format: fetched.format, ..cfg.clone() };
-    read_files(files, &cfg, observer, sink)
+    read_files(fetched.files(), &fetched.read_config(cfg), observer, sink)
+}
+
+impl Fetched {
+    /// The pages as input files, each named by its URL.
+    pub fn files(&self) -> Vec<InputFile> {
+        self.pages.iter().map(|p| InputFile { name: p.url.clone(), path: Some(p.path.clone()) }).collect()
+    }
+
+    /// `cfg` for reading these pages: their format, and records named by id, so that a
+    /// record fetched again (another page, another date window, a rerun) is known as the
+    /// same source record and an incremental build leaves it unchanged.
+    pub fn read_config(&self, cfg: &ReadConfig) -> ReadConfig {
+        ReadConfig { format: self.format, records_by_id: true, ..cfg.clone() }
+    }
 }
 
 /// The first and last day a date stands for (`2025-06` -> 2025-06-01, 2025-06-30).

@@ -28,11 +28,16 @@ pub struct ReadConfig {
     pub strict: bool,
     /// Merge duplicates (by shared ids). Off: constant memory, one paper per record.
     pub merge: bool,
+    /// Name each record in its provenance by its own id (`id 2506.01234v2`) and its file by
+    /// the URL without its query: for pages of a live service, where the same record comes
+    /// again at another position, in another page or date window. Off: by position in the
+    /// file (`line 12`), for files.
+    pub records_by_id: bool,
 }
 
 impl Default for ReadConfig {
     fn default() -> Self {
-        ReadConfig { format: InputFormat::Auto, listing_date: None, strict: false, merge: true }
+        ReadConfig { format: InputFormat::Auto, listing_date: None, strict: false, merge: true, records_by_id: false }
     }
 }
 
@@ -193,8 +198,8 @@ pub fn read_files(
         }
         let rx = order_rx.into_iter().flatten();
         let ctxs: Vec<ParseCtx> = files.iter().map(|f| ParseCtx { file: f.name.clone(), listing_date: listing_date(cfg, &f.name) }).collect();
-        let merge = cfg.merge;
-        scope.spawn(move || work(rx, &ctxs, merge, done_tx));
+        let (merge, by_id) = (cfg.merge, cfg.records_by_id);
+        scope.spawn(move || work(rx, &ctxs, merge, by_id, done_tx));
         consume(done_rx, &files, cfg, &mut summary, observer, &mut |paper, bytes| match (merger.as_mut(), bytes) {
             (Some(m), Some(spill)) => m.add(&paper.id, &spill.keys, &spill.json).map(|_| ()),
             _ => sink(paper),
@@ -226,7 +231,7 @@ enum Done {
     FileFailed { file: usize, reason: String },
 }
 
-fn work(rx: impl Iterator<Item = Msg>, ctxs: &[ParseCtx], merge: bool, tx: SyncSender<Done>) {
+fn work(rx: impl Iterator<Item = Msg>, ctxs: &[ParseCtx], merge: bool, by_id: bool, tx: SyncSender<Done>) {
     for msg in rx {
         let done = match msg {
             Msg::FileFailed { file, reason } => Done::FileFailed { file, reason },
@@ -236,9 +241,9 @@ fn work(rx: impl Iterator<Item = Msg>, ctxs: &[ParseCtx], merge: bool, tx: SyncS
                 let outcomes = match batch.items {
                     Items::Lines { buf, lines } => lines
                         .into_par_iter()
-                        .map(|(no, range)| process(Item::Line { loc: Loc::Line(no), bytes: &buf[range] }, format, ctx, merge))
+                        .map(|(no, range)| process(Item::Line { loc: Loc::Line(no), bytes: &buf[range] }, format, ctx, merge, by_id))
                         .collect(),
-                    Items::Records(records) => records.into_par_iter().map(|r| process(Item::Rec(r), format, ctx, merge)).collect(),
+                    Items::Records(records) => records.into_par_iter().map(|r| process(Item::Rec(r), format, ctx, merge, by_id)).collect(),
                 };
                 Done::Batch { file: batch.file, format, outcomes }
             }
@@ -319,7 +324,7 @@ fn reason_class(reason: &str) -> String {
 
 /// Parse (for line formats) and clean one item, and record where it came from. Pure: runs
 /// on any thread. With `merge`, also serialises the paper for the merger's spill file.
-fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool) -> Outcome {
+fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool, by_id: bool) -> Outcome {
     let (loc, paper, version) = match item {
         Item::Rec(Record::Bad { loc, reason }) => return Outcome::Bad(loc, reason),
         Item::Rec(Record::Deleted { .. }) => return Outcome::Deleted,
@@ -347,7 +352,13 @@ fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool) -> Outc
     let version = version.or_else(|| (format != InputFormat::Canonical).then(|| paper.ids.arxiv_versions.iter().max().copied()).flatten());
     match finalize(paper) {
         Ok(mut p) => {
-            p.sources.push(Provenance { format: format.name().into(), file: ctx.file.clone(), record: loc.to_string(), version, contributed: Vec::new() });
+            let (file, record) = if by_id {
+                let endpoint = ctx.file.split_once('?').map_or(ctx.file.as_str(), |(e, _)| e);
+                (endpoint.to_string(), format!("id {}{}", p.id, version.map_or(String::new(), |v| format!("v{v}"))))
+            } else {
+                (ctx.file.clone(), loc.to_string())
+            };
+            p.sources.push(Provenance { format: format.name().into(), file, record, version, contributed: Vec::new() });
             let bytes = if merge {
                 match serde_json::to_vec(&p) {
                     Ok(json) => Some(Spill { keys: merge_keys(&p), json }),

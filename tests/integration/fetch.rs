@@ -3,124 +3,7 @@
 //! Nothing here touches the network beyond loopback.
 
 use crate::common::run;
-use std::collections::{HashMap, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-
-/// One scripted answer.
-#[derive(Clone)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    /// Announce the full length but send only this many bytes, then close.
-    truncate_at: Option<usize>,
-}
-
-fn ok(body: impl Into<Vec<u8>>) -> Reply {
-    Reply { status: 200, headers: Vec::new(), body: body.into(), truncate_at: None }
-}
-
-fn status(code: u16) -> Reply {
-    Reply { status: code, headers: Vec::new(), body: format!("status {code}").into_bytes(), truncate_at: None }
-}
-
-/// What the server saw of one request.
-#[derive(Clone, Debug)]
-struct Seen {
-    method: String,
-    target: String,
-    headers: HashMap<String, String>,
-    body: String,
-}
-
-/// Answers requests by target (path and query): each target has a queue of replies, and its
-/// last reply repeats. Unknown targets get a 404.
-struct Mock {
-    base: String,
-    script: Arc<Mutex<HashMap<String, VecDeque<Reply>>>>,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Mock {
-    fn start() -> Mock {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let script: Arc<Mutex<HashMap<String, VecDeque<Reply>>>> = Arc::default();
-        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
-        let (s, v) = (script.clone(), seen.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() || line.is_empty() {
-                    continue;
-                }
-                let mut parts = line.split_whitespace();
-                let (method, target) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
-                let mut headers = HashMap::new();
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-                        break;
-                    }
-                    if let Some((k, val)) = h.split_once(':') {
-                        headers.insert(k.trim().to_ascii_lowercase(), val.trim().to_string());
-                    }
-                }
-                let len = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0usize);
-                let mut body = vec![0; len];
-                let _ = reader.read_exact(&mut body);
-                v.lock().unwrap().push(Seen { method, target: target.clone(), headers, body: String::from_utf8_lossy(&body).into() });
-                let reply = {
-                    let mut script = s.lock().unwrap();
-                    match script.get_mut(&target) {
-                        Some(q) if q.len() > 1 => q.pop_front().unwrap(),
-                        Some(q) => q.front().cloned().unwrap(),
-                        None => status(404),
-                    }
-                };
-                let mut head = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
-                for (k, val) in &reply.headers {
-                    head.push_str(&format!("{k}: {val}\r\n"));
-                }
-                head.push_str("\r\n");
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(&reply.body[..reply.truncate_at.unwrap_or(reply.body.len())]);
-                let _ = stream.flush();
-            }
-        });
-        Mock { base, script, seen }
-    }
-
-    fn on(&self, target: &str, replies: Vec<Reply>) {
-        self.script.lock().unwrap().insert(target.to_string(), replies.into());
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-fn atom_page(total: u64, ids: &[&str]) -> String {
-    let entries: String = ids
-        .iter()
-        .map(|id| {
-            format!(
-                "<entry><id>http://arxiv.org/abs/{id}v1</id><updated>2025-06-02T10:00:00Z</updated><published>2025-06-02T10:00:00Z</published>\
-                 <title>Paper {id} on sparse mixture of experts</title><summary>We study routing in mixture-of-experts language models ({id}).</summary>\
-                 <author><name>Ada Lovelace</name></author><arxiv:primary_category xmlns:arxiv=\"http://arxiv.org/schemas/atom\" term=\"cs.CL\"/>\
-                 <category term=\"cs.CL\"/></entry>"
-            )
-        })
-        .collect();
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>ArXiv Query</title>\
-         <opensearch:totalResults xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\">{total}</opensearch:totalResults>{entries}</feed>\n"
-    )
-}
+use crate::mock::{atom_page, hf_item, ok, status, Mock, Reply};
 
 const QUERY: &str = "search_query=cat%3Acs.CL&start={start}&max_results=2&sortBy=submittedDate&sortOrder=ascending";
 
@@ -152,7 +35,10 @@ fn arxiv_api_pages_through_results_and_reruns_from_the_cache() {
     assert_eq!(ids, ["2506.00001", "2506.00002", "2506.00003", "2506.00004", "2506.00005"]);
     assert!(first.stderr.contains("HTTP 503; retry 1/5"), "{}", first.stderr);
     assert!(first.stderr.contains("3 page(s) (0 from the cache, 4 request(s), 1 retry"), "{}", first.stderr);
-    assert_eq!(papers[0]["sources"][0]["file"].as_str().unwrap(), format!("{}{}", mock.base, api_target(0)));
+    // Provenance names the endpoint and the record's own id: the same record fetched again
+    // (another page, another window) is known as the same source record.
+    assert_eq!(papers[0]["sources"][0]["file"].as_str().unwrap(), format!("{}/api/query", mock.base));
+    assert_eq!(papers[0]["sources"][0]["record"].as_str().unwrap(), "id 2506.00001v1");
     let user_agent = &mock.seen()[0].headers["user-agent"];
     assert!(user_agent.starts_with("topicgraph/"), "{user_agent}");
 
@@ -257,13 +143,6 @@ fn oai_pmh_follows_resumption_tokens() {
     let r = fetch(&bad, cache.path(), &["arxiv", "--oai", "--set", "cs"], &["/oai"]);
     assert!(r.code == 1 && r.stderr.contains("OAI-PMH error badArgument: bad set"), "{}", r.stderr);
     assert_eq!(bad.seen().len(), 1, "an OAI error is not retried");
-}
-
-fn hf_item(id: &str, title: &str) -> String {
-    format!(
-        "{{\"paper\":{{\"id\":\"{id}\",\"title\":\"{title}\",\"summary\":\"We present {title}, a benchmark.\",\"publishedAt\":\"2025-03-10T00:00:00.000Z\",\"authors\":[{{\"name\":\"Alan Turing\"}}]}},\
-         \"publishedAt\":\"2025-03-11T00:00:00.000Z\",\"title\":\"{title}\",\"summary\":\"We present {title}, a benchmark.\"}}"
-    )
 }
 
 #[test]

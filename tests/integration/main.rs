@@ -13,6 +13,8 @@ mod ingest;
 mod keyphrase;
 mod kg;
 mod link;
+mod mock;
 mod ner;
 mod sparql;
 mod trends;
+mod update;

@@ -1,0 +1,165 @@
+//! `topicgraph update`: fetch what is new from the sources a config file names, build it
+//! into the store, refresh the reports. For a daily cron job.
+
+use crate::cli::build::{after_build, print_build};
+use crate::cli::papers::print_summary;
+use crate::cli::progress::StderrObserver;
+use crate::cli::tag::LinkArgs;
+use crate::cli::{EXIT_FATAL, EXIT_OK};
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use topicgraph::build::{build_files, BuildConfig};
+use topicgraph::fetch::cache::{self, Cache};
+use topicgraph::fetch::http::{Client, HttpConfig};
+use topicgraph::fetch::today;
+use topicgraph::ingest::ReadConfig;
+use topicgraph::model::PartialDate;
+use topicgraph::rdf::iri::Iris;
+use topicgraph::rdf::mapping::EvidenceMode;
+use topicgraph::rdf::store;
+use topicgraph::rdf::vocab::DEFAULT_BASE;
+use topicgraph::update::{cursor, fetch_source, set_cursor, window, Config};
+
+#[derive(Args)]
+#[command(after_help = "A config file (topicgraph.toml):\n\n  \
+    out = \"kg\"                        # the store is kg/store; reports kg/trends.html\n  \
+    since = \"2026-11-01\"              # first day for a source that was never fetched\n  \
+    categories = [\"cs.CL\", \"cs.LG\"]     # keep only these (optional)\n  \
+    ontology = [\"bundled\", \"mine.ttl\"]  # optional; as --ontology\n\n  \
+    [[source]]\n  \
+    kind = \"arxiv\"                    # the arXiv API, by submission date\n  \
+    categories = [\"cs.CL\", \"cs.LG\"]\n\n  \
+    [[source]]\n  \
+    kind = \"hf-daily\"                 # Hugging Face daily papers\n\n  \
+    [[source]]\n  \
+    kind = \"openalex\"                 # also: arxiv-oai (set = \"cs\")\n  \
+    search = \"mixture of experts\"\n\n\
+    Each source resumes from the last day it was fetched up to (kept in the store), that day\n\
+    included, so papers a service adds late are not missed; records already loaded change\n\
+    nothing, so a second run in a row adds nothing. A source that fails keeps its cursor and\n\
+    is retried next time; the others go on (exit code 1).\n\n\
+    Every day at 06:30 (crontab -e):\n  \
+    30 6 * * * cd /srv/kg && topicgraph update -q >> update.log 2>&1")]
+pub struct UpdateArgs {
+    /// The config file.
+    #[arg(long, default_value = "topicgraph.toml", value_name = "FILE")]
+    pub config: PathBuf,
+    /// Output folder; the store is DIR/store [default: the config's `out`, else output].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Fetch up to this day [default: today, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<PartialDate>,
+    /// Use cached responses younger than this (an interrupted run resumes without asking
+    /// again); older ones are asked again.
+    #[arg(long, default_value_t = 3600.0, value_name = "SECONDS")]
+    pub max_age: f64,
+    /// Use cached responses only.
+    #[arg(long)]
+    pub offline: bool,
+    /// Cache folder for raw responses [default: the config's `cache`, else as `fetch`].
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Seconds between two requests to one host [default: what each service asks].
+    #[arg(long, value_name = "SECONDS")]
+    pub delay: Option<f64>,
+    /// Retries after a failed request.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub retries: u32,
+    /// First backoff delay in seconds (doubled each retry, with jitter).
+    #[arg(long, default_value_t = 2.0, value_name = "SECONDS")]
+    pub backoff: f64,
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// Print only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn secs(s: f64, what: &str) -> Result<Duration> {
+    Duration::try_from_secs_f64(s).map_err(|_| anyhow::anyhow!("{what} must be a number of seconds >= 0, got {s}"))
+}
+
+pub fn run(mut args: UpdateArgs) -> Result<u8> {
+    let started = Instant::now();
+    if !args.config.is_file() {
+        bail!("{}: no such config file (write one: see `topicgraph update --help`)", args.config.display());
+    }
+    let config = Config::load(&args.config)?;
+    let sources = config.sources().map_err(anyhow::Error::msg)?;
+    let out = args.out.clone().or_else(|| config.out.clone()).unwrap_or_else(|| PathBuf::from("output"));
+    if args.link.ontologies.is_empty() {
+        args.link.ontologies = config.ontology.iter().map(|o| o.parse()).collect::<Result<_, _>>().map_err(|e| anyhow::anyhow!("{}: ontology: {e}", args.config.display()))?;
+    }
+    let linker = args.link.linker()?;
+    let iris = Iris::new(DEFAULT_BASE).map_err(anyhow::Error::msg)?;
+    let store_path = out.join("store");
+    let kg = store::create(&store_path)?;
+    let quiet = args.quiet;
+    let http = HttpConfig {
+        retries: args.retries,
+        backoff: secs(args.backoff, "--backoff")?,
+        offline: args.offline,
+        max_age: Some(secs(args.max_age, "--max-age")?),
+        interval: args.delay.map(|d| secs(d, "--delay")).transpose()?,
+        ..Default::default()
+    };
+    let cache_dir = args.cache.clone().or_else(|| config.cache.clone()).unwrap_or_else(cache::default_dir);
+    let client = Client::new(http, Cache::new(cache_dir)).with_log(move |m| {
+        if !quiet {
+            eprintln!("topicgraph update: {m}");
+        }
+    });
+    let until = args.until.unwrap_or_else(today);
+    let cfg = BuildConfig { read: ReadConfig::default(), categories: config.categories.clone(), evidence: EvidenceMode::Compact, command: std::env::args().collect::<Vec<_>>().join(" "), ..Default::default() };
+
+    let (mut changed, mut failed) = (false, 0usize);
+    for s in &sources {
+        let Some((from, to)) = window(cursor(&kg, &iris, &s.name)?, s.since, until) else {
+            if !quiet {
+                eprintln!("{}: fetched up to a day after {until} already; nothing to do", s.name);
+            }
+            continue;
+        };
+        let t = Instant::now();
+        let fetched = match fetch_source(&client, &s.config, from, to) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("topicgraph update: {}: {e}; its cursor stays, the next run retries", s.name);
+                failed += 1;
+                continue;
+            }
+        };
+        let fetch_secs = t.elapsed().as_secs_f64();
+        let mut observer = StderrObserver::new(quiet);
+        let cfg = BuildConfig { read: fetched.read_config(&cfg.read), ..cfg.clone() };
+        let result = build_files(&kg, &linker, &iris, fetched.files(), &cfg, &mut observer);
+        observer.finish();
+        let summary = result.with_context(|| format!("{}: building {}", s.name, store_path.display()))?;
+        set_cursor(&kg, &iris, &s.name, to).with_context(|| format!("{}: saving its cursor", s.name))?;
+        changed |= summary.added + summary.updated > 0 || summary.retagged_for_ontology > 0;
+        if !quiet {
+            eprintln!(
+                "{}: {from} to {to}: {} page(s) ({} from the cache), {} record(s) in {fetch_secs:.1}s; {} new paper(s), {} updated, {} unchanged",
+                s.name,
+                fetched.pages.len(),
+                fetched.cached_pages(),
+                fetched.received,
+                summary.added,
+                summary.updated,
+                summary.unchanged
+            );
+            print_summary(&format!("update {}", s.name), &summary.read, &observer);
+            print_build(&summary, &store_path, t);
+        }
+    }
+    let after = after_build(&kg, &iris, &out, changed)?;
+    if !quiet {
+        after.print_analytics();
+        after.print_trends();
+        eprintln!("update: {} source(s), {} failed, in {:.1}s", sources.len(), failed, started.elapsed().as_secs_f64());
+    }
+    Ok(if failed > 0 { EXIT_FATAL } else { EXIT_OK })
+}
