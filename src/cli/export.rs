@@ -14,11 +14,11 @@ use topicgraph::export::json::write_json;
 use topicgraph::export::rdf::{default_graphs, export, RdfSyntax};
 use topicgraph::export::select::{SelectSummary, Selection};
 use topicgraph::export::svg::{render, RenderConfig};
-use topicgraph::export::table::{concept_rows, write_table};
+use topicgraph::export::table::{concept_rows, entity_rows, write_table};
 use topicgraph::export::trend::TrendConfig;
 use topicgraph::export::view::{build_view, selection_graph, View, ViewConfig, ViewGraph, DRAWABLE_MAX_EDGES, DRAWABLE_MAX_NODES};
 use topicgraph::export::GraphFormat;
-use topicgraph::graph::load_from_store;
+use topicgraph::graph::{load_entities, load_from_store};
 use topicgraph::rdf::iri::{Graph, Iris};
 use topicgraph::rdf::store;
 use topicgraph::rdf::vocab::DEFAULT_BASE;
@@ -37,7 +37,7 @@ pub enum ExportKind {
     Gexf,
     /// Node-link JSON (networkx `node_link_graph`, d3).
     Json,
-    /// Tidy CSV for pandas/R: one row per (paper, concept) with the tag's score.
+    /// Tidy CSV for pandas/R: one row per (paper, concept) and per (paper, entity), with scores.
     Table,
 }
 
@@ -169,11 +169,13 @@ fn run_graph(args: ExportArgs, format: GraphFormat) -> Result<u8> {
         bail!("--format, --graph and --with-runs are options of `export rdf`; `export {format}` writes {format}");
     }
     if format == GraphFormat::Table && args.view.is_some() {
-        bail!("`export table` has no views: it writes every (paper, concept) pair of the selection (narrow it with --concept, --since, --until, --category)");
+        bail!("`export table` has no views: it writes every (paper, concept) and (paper, entity) pair of the selection (narrow it with --concept, --since, --until, --category)");
     }
     let selection = Selection::new(args.since.as_deref(), args.until.as_deref(), args.categories.clone())?;
     let kg = store::open_read_only(&args.store)?;
     let (concepts, papers) = load_from_store(&kg).with_context(|| format!("reading {}", args.store.display()))?;
+    // Only the table has entity rows; the drawings and network files are of concepts.
+    let entities = if format == GraphFormat::Table { load_entities(&kg).with_context(|| format!("reading the entities of {}", args.store.display()))? } else { Default::default() };
     drop(kg);
     let (papers, selected) = selection.apply(papers);
     let config = ViewConfig {
@@ -190,9 +192,12 @@ fn run_graph(args: ExportArgs, format: GraphFormat) -> Result<u8> {
     };
     if format == GraphFormat::Table {
         let (graph, _) = selection_graph(concepts, papers, &config)?;
-        let rows = concept_rows(&graph);
-        let n = with_output(&args.out, |w| write_table(rows, w).context("writing the table"))?;
-        eprintln!("export table: {n} (paper, concept) rows from {} papers{}", graph.papers().len(), selection_note(&selection, &selected));
+        let mut rows = concept_rows(&graph);
+        let concept_pairs = rows.len();
+        rows.extend(entity_rows(&graph, &entities));
+        let entity_pairs = rows.len() - concept_pairs;
+        with_output(&args.out, |w| write_table(rows, w).map(|_| ()).context("writing the table"))?;
+        eprintln!("export table: {concept_pairs} (paper, concept) and {entity_pairs} (paper, entity) rows from {} papers{}", graph.papers().len(), selection_note(&selection, &selected));
         return Ok(EXIT_OK);
     }
     let view = build_view(concepts, papers, &config)?;

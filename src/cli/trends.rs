@@ -59,13 +59,14 @@ impl CorpusArgs {
     }
 
     /// Read the corpus: INPUT read and tagged in memory (in parallel, only the selected
-    /// papers are tagged), else the store. `evidence` also reads each tag's quoted evidence
-    /// from a store (papers tagged in memory always carry it).
-    pub fn load(&self, command: &str, evidence: bool) -> Result<Corpus> {
+    /// papers are tagged), else the store. `brief` also reads from a store what only the topic
+    /// brief shows: each tag's quoted evidence and each paper's entities (papers tagged in
+    /// memory always carry both).
+    pub fn load(&self, command: &str, brief: bool) -> Result<Corpus> {
         let selection = self.selection();
         if self.inputs.is_empty() {
             let kg = topicgraph::rdf::store::open_read_only(&self.store)?;
-            return store::load_corpus(&kg, &selection, evidence, &self.store.display().to_string()).with_context(|| format!("reading {}", self.store.display()));
+            return store::load_corpus(&kg, &selection, brief, &self.store.display().to_string()).with_context(|| format!("reading {}", self.store.display()));
         }
         let linker = self.link.linker()?;
         let ontology = linker.ontology();

@@ -6,7 +6,7 @@
 //!   into a [`view::ViewGraph`] within a node and edge budget, and one module per format
 //!   writes it: [`dot`] (GraphViz), [`svg`] (the DOT rendered by GraphViz's `dot` program),
 //!   [`graphml`], [`gexf`] (Gephi, yEd, Cytoscape) and [`json`] (node-link JSON).
-//! - [`table`]: papers x concepts as tidy CSV for pandas and R.
+//! - [`table`]: papers x concepts and papers x entities as tidy CSV for pandas and R.
 //!
 //! [`trend`] holds the small rising/falling signal drawings are coloured by. Every writer
 //! is deterministic: the same store and options give the same bytes.

@@ -30,7 +30,7 @@ pub use centrality::{weighted_page_rank, PageRankConfig};
 pub use community::{louvain, Partition};
 pub use cooccur::{npmi, pmi, Cooccurrence};
 pub(crate) use cooccur::count_pairs;
-pub use load::load_from_store;
+pub use load::{load_entities, load_from_store};
 pub use path::{ConceptPath, PathStep};
 pub use related::{Related, SkosRelation};
 pub use similar::{SharedConcept, Similar};
@@ -57,6 +57,20 @@ pub struct PaperRecord {
     pub authors: Vec<String>,
     /// arXiv (or other source) categories, sorted (`cs.CL`).
     pub categories: Vec<String>,
+}
+
+/// A named entity (model, dataset, method, software, metric) a paper mentions, as a store
+/// records it ([`load_entities`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityRecord {
+    /// The normalised key (`tg:key`, else the last segment of the entity's IRI).
+    pub key: String,
+    /// One `rdfs:label` of the entity node, chosen the same way for every paper.
+    pub label: String,
+    /// Lowercase type: `model`, `dataset`, `method`, `software` or `metric`.
+    pub kind: String,
+    /// The extractor's score for this paper; only stores built with `--evidence full` have it.
+    pub score: Option<f64>,
 }
 
 /// One concept of the ontology: its links are concept ids (slugs).

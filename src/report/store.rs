@@ -1,11 +1,12 @@
 //! [`load_corpus`]: a report corpus from a store that follows the RDF contract
 //! (`docs/rdf.md`). Concepts, papers, tags and authors come from [`crate::graph::load_from_store`];
 //! what reports need beyond it (listing dates, categories, links, author names, keywords and,
-//! for briefs, the quoted evidence of each tag) is read here, one predicate scan each.
+//! for briefs, the quoted evidence of each tag) is read here, one predicate scan each; for
+//! briefs, the named entities of each paper come from [`crate::graph::load_entities`].
 
-use super::corpus::{ConceptMeta, Corpus, ReportPaper, ReportTag, Selection, Skip, TagEvidence};
+use super::corpus::{ConceptMeta, Corpus, EntityMention, ReportPaper, ReportTag, Selection, Skip, TagEvidence};
 use super::ReportError;
-use crate::graph::load_from_store;
+use crate::graph::{load_entities, load_from_store};
 use crate::model::{DatePrecision, PartialDate};
 use crate::rdf::vocab::{DCTERMS, OA, PROV, SCHEMA, TG_NS};
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
@@ -42,12 +43,18 @@ fn tag_slug(iri: &str) -> Option<&str> {
     iri.rsplit_once("#tag-").map(|(_, s)| s)
 }
 
-/// Read a report corpus from `store`, keeping the papers `selection` keeps. With `evidence`,
-/// each tag also carries its strongest quoted mention (the topic brief shows it).
+/// Read a report corpus from `store`, keeping the papers `selection` keeps. With `brief`,
+/// also what only the topic brief shows: each tag's strongest quoted mention, and each
+/// paper's named entities (type and label; trends read neither, so they skip those scans).
+///
+/// Entities differ from those of papers tagged in memory in two ways: an entity is named by
+/// its node's label, one for every paper (see [`load_entities`]), where a tagged paper gives
+/// the spelling it wrote; and a compact store has no entity scores (reports do not show
+/// them).
 ///
 /// A paper's date is its `dcterms:issued` (first version or arXiv id month), else its
 /// listing date, else its modification date, as [`crate::model::Paper::date`] chooses.
-pub fn load_corpus(store: &Store, selection: &Selection, evidence: bool, source: &str) -> Result<Corpus, ReportError> {
+pub fn load_corpus(store: &Store, selection: &Selection, brief: bool, source: &str) -> Result<Corpus, ReportError> {
     let (infos, records) = load_from_store(store)?;
     let mut index: HashMap<String, usize> = infos.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
     let mut concepts: Vec<ConceptMeta> = infos.iter().map(|c| ConceptMeta { id: c.id.clone(), label: c.label.clone(), ..Default::default() }).collect();
@@ -100,7 +107,8 @@ pub fn load_corpus(store: &Store, selection: &Selection, evidence: bool, source:
         c.names.sort();
         c.names.dedup();
     }
-    let quotes = if evidence { Some(load_evidence(store)?) } else { None };
+    let quotes = if brief { Some(load_evidence(store)?) } else { None };
+    let mut entities = if brief { load_entities(store)? } else { HashMap::new() };
 
     let mut corpus = Corpus { source: source.to_string(), ..Default::default() };
     for r in records {
@@ -157,7 +165,12 @@ pub fn load_corpus(store: &Store, selection: &Selection, evidence: bool, source:
             authors,
             tags,
             phrases: keywords.get(&r.iri).cloned().unwrap_or_default(),
-            entities: Vec::new(),
+            entities: {
+                let mut e: Vec<EntityMention> = entities.remove(&r.iri).unwrap_or_default().into_iter().map(|e| EntityMention { kind: e.kind, name: e.label }).collect();
+                e.sort();
+                e.dedup();
+                e
+            },
         });
     }
     corpus.concepts = concepts;

@@ -13,7 +13,8 @@
 //!   share of the topic's papers grew from the previous growth window to the recent one
 //!   (×1.25, half a paper added to each count), by that ratio.
 //! - **Entities**: read from [`ReportPaper::entities`](super::ReportPaper) (the extraction
-//!   stage's output, see [`super::corpus::entities_from_values`]); grouped by type.
+//!   stage's output for papers tagged in memory, the `schema:mentions` links of a store, see
+//!   [`super::store::load_corpus`]); grouped by type.
 
 use super::corpus::Corpus;
 use super::html::{anchor, badge, count_details, paper_item, STYLE};

@@ -209,10 +209,68 @@ fn the_table_has_one_row_per_tag() {
     let tricky: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[5] == "tricky").collect();
     assert_eq!(tricky.len(), 2);
     assert_eq!(&tricky[0][6], TRICKY, "CSV quoting round-trips the label");
-    assert!(r.stderr.contains("24 (paper, concept) rows from 11 papers"), "{}", r.stderr);
+    assert!(r.stderr.contains("24 (paper, concept) and 0 (paper, entity) rows from 11 papers"), "{}", r.stderr);
     let narrowed = ok(&dir, "table", &["--concept", "robotics"]).stdout;
     assert_eq!(narrowed.lines().count(), 1 + 7, "three robotics papers with all their tags: {narrowed}");
     assert_eq!(export(&dir, "table", &["--view", "ego"]).code, 1);
+}
+
+/// A store built by the CLI from `tests/data/rdf/papers.jsonl` (one paper evaluates on
+/// HumanEval and MBPP with PagedAttention), with `build` options `extra`.
+fn built_store(extra: &[&str]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let mut args = vec!["build", "--out", out.as_str(), "-q"];
+    args.extend_from_slice(extra);
+    let input = data("rdf/papers.jsonl");
+    args.push(&input);
+    let r = run(&args, None);
+    assert_eq!(r.code, 0, "build: {}", r.stderr);
+    dir
+}
+
+/// The (kind, id, label, group, score, papers) of a table's rows of `paper` and `kind`.
+fn pairs_of(csv_text: &str, paper: &str, kind: &str) -> Vec<[String; 6]> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    reader.records().map(|r| r.unwrap()).filter(|r| &r[0] == paper && &r[4] == kind).map(|r| [4, 5, 6, 7, 8, 9].map(|i| r[i].to_string())).collect()
+}
+
+#[test]
+fn the_table_has_entity_rows_from_a_built_store() {
+    let compact = built_store(&[]);
+    let table = |dir: &TempDir| {
+        let store = dir.path().join("store").display().to_string();
+        let r = run(&["export", "table", "--store", &store], None);
+        assert_eq!(r.code, 0, "export table: {}", r.stderr);
+        r
+    };
+    let r = table(&compact);
+    let row = |id: &str, label: &str, group: &str, score: &str| ["entity", id, label, group, score, "1"].map(String::from);
+    assert_eq!(
+        pairs_of(&r.stdout, "arxiv:2401.00001", "entity"),
+        [row("humaneval", "HumanEval", "dataset", ""), row("mbpp", "MBPP", "dataset", ""), row("pagedattention", "PagedAttention", "method", "")],
+        "a compact store has the links and no scores:\n{}",
+        r.stdout
+    );
+    assert!(!pairs_of(&r.stdout, "arxiv:2401.00001", "concept").is_empty(), "the concepts stay");
+    assert!(pairs_of(&r.stdout, "doi:10.1000/xyz-123", "entity").is_empty(), "a paper that names nothing has no entity rows");
+    let kinds: Vec<String> = csv::Reader::from_reader(r.stdout.as_bytes()).records().map(|r| {
+        let r = r.unwrap();
+        format!("{} {}", &r[0], &r[4])
+    }).collect();
+    let mut sorted = kinds.clone();
+    sorted.sort();
+    assert_eq!(kinds, sorted, "rows sorted by paper, then concepts before entities");
+    assert!(r.stderr.contains("(paper, concept) and 3 (paper, entity) rows from 3 papers"), "{}", r.stderr);
+    assert_eq!(table(&compact).stdout, r.stdout, "byte-identical run to run");
+
+    let full = table(&built_store(&["--evidence", "full"]));
+    let scored = pairs_of(&full.stdout, "arxiv:2401.00001", "entity");
+    assert_eq!(scored.iter().map(|r| r[1].as_str()).collect::<Vec<_>>(), ["humaneval", "mbpp", "pagedattention"]);
+    for r in &scored {
+        let score: f64 = r[4].parse().unwrap_or_else(|_| panic!("--evidence full keeps the entity's score: {r:?}"));
+        assert!(score > 0.0 && score <= 1.0, "{r:?}");
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! planted trends read and tagged in memory, the same corpus built into a store, and the HTML
 //! report looked at in headless Chromium.
 
-use crate::common::{run, tool};
+use crate::common::{data, run, tool};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -151,6 +151,30 @@ fn build_writes_the_report_and_the_store_answers_trends_and_topic() {
     let unknown = run(&["topic", "mixture-of-expert", "--store", store], None);
     assert_eq!(unknown.code, 1);
     assert!(unknown.stderr.contains("did you mean mixture-of-experts"), "{}", unknown.stderr);
+}
+
+/// The brief from a store lists the entities its papers mention, as the brief from the same
+/// papers tagged in memory does.
+#[test]
+fn the_topic_brief_from_a_store_has_the_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = data("rdf/papers.jsonl");
+    let b = run(&["build", &input, "--out", dir.path().to_str().unwrap(), "--quiet"], None);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    let section = |md: &str| md.split("## Datasets, models, metrics and methods").nth(1).unwrap_or_else(|| panic!("no entities section: {md}")).trim().to_string();
+    let t = run(&["topic", "kv-cache", "--store", store, "--quiet"], None);
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    assert_eq!(section(&t.stdout), "**dataset**: HumanEval (1), MBPP (1)\n**method**: PagedAttention (1)", "{}", t.stdout);
+    let mem = run(&["topic", "kv-cache", &input, "--quiet"], None);
+    assert_eq!(section(&mem.stdout), section(&t.stdout), "the store and memory agree");
+    let j = run(&["topic", "kv-cache", "--store", store, "--format", "json", "--quiet"], None);
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+    assert_eq!(v["entities_available"], true);
+    assert_eq!(v["entities"]["dataset"][0]["name"], "HumanEval");
+    let other = run(&["topic", "speculative-decoding", "--store", store, "--quiet"], None);
+    assert_eq!(section(&other.stdout), "None of this topic's papers names an entity.", "{}", other.stdout);
 }
 
 /// The HTML report in headless Chromium: it renders, and the screenshot is a real picture.
