@@ -68,7 +68,8 @@ impl CorpusArgs {
             let kg = topicgraph::rdf::store::open_read_only(&self.store)?;
             return store::load_corpus(&kg, &selection, brief, &self.store.display().to_string()).with_context(|| format!("reading {}", self.store.display()));
         }
-        let linker = self.link.linker()?;
+        // Trends read concepts and keyphrases; entities only the brief shows.
+        let linker = if brief { self.link.linker()? } else { LinkArgs { no_entities: true, ..self.link.clone() }.linker()? };
         let ontology = linker.ontology();
         let mut builder = CorpusBuilder::from_ontology(ontology, self.inputs.join(" "));
         let cfg = ReadConfig { format: self.input_format, listing_date: self.listing_date, merge: !self.no_merge, ..Default::default() };
