@@ -70,6 +70,18 @@ pub struct EvalArgs {
     pub show: usize,
 }
 
+/// `--json`: the whole result, pretty-printed.
+fn write_json(out: &mut impl Write, r: &impl serde::Serialize) -> Result<u8> {
+    serde_json::to_writer_pretty(&mut *out, r)?;
+    writeln!(out)?;
+    Ok(0)
+}
+
+/// One scored line: precision, recall, F1 and the counts.
+fn line(name: &str, c: &Counts) -> String {
+    format!("{name:<24} P {:.3}  R {:.3}  F1 {:.3}   (tp {}, fp {}, fn {})", c.precision(), c.recall(), c.f1(), c.tp, c.fp, c.fn_)
+}
+
 fn read_jsonl(path: &str) -> Result<Vec<serde_json::Value>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
     text.lines()
@@ -124,11 +136,8 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     let r = evaluate_concepts(&gold, &pred, table.as_ref());
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &r)?;
-        writeln!(out)?;
-        return Ok(0);
+        return write_json(&mut out, &r);
     }
-    let line = |name: &str, c: &Counts| format!("{name:<24} P {:.3}  R {:.3}  F1 {:.3}   (tp {}, fp {}, fn {})", c.precision(), c.recall(), c.f1(), c.tp, c.fp, c.fn_);
     writeln!(out, "{} papers scored", r.papers)?;
     if resolver.is_some() {
         let given: usize = gold_lines.iter().map(|v| v.get("concepts").and_then(|c| c.as_array()).map_or(0, Vec::len)).sum();
@@ -179,11 +188,8 @@ fn gsap(args: &EvalArgs, path: &str) -> Result<u8> {
     let r = evaluate(&paragraphs, &predictions);
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &r)?;
-        writeln!(out)?;
-        return Ok(0);
+        return write_json(&mut out, &r);
     }
-    let line = |name: &str, c: &Counts| format!("{name:<24} P {:.3}  R {:.3}  F1 {:.3}   (tp {}, fp {}, fn {})", c.precision(), c.recall(), c.f1(), c.tp, c.fp, c.fn_);
     writeln!(out, "{} paragraphs scored (GSAP-NER, exact spans; MLModel = model, Dataset = dataset)", r.paragraphs)?;
     writeln!(out, "{}", line("mentions (typed)", &r.typed))?;
     writeln!(out, "{}", line("mentions (untyped)", &r.untyped))?;
@@ -220,9 +226,7 @@ fn keyphrases(args: &EvalArgs) -> Result<u8> {
     let r = evaluate(&gold, &pred, &[5, 10]);
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &r)?;
-        writeln!(out)?;
-        return Ok(0);
+        return write_json(&mut out, &r);
     }
     writeln!(out, "{} papers ({format}), {} gold keys, {:.1}% of them in the text after stemming", r.papers, r.gold_keys, 100.0 * r.present_share)?;
     for a in &r.at {

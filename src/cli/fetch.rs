@@ -43,15 +43,9 @@ pub enum Source {
     S2(S2Args),
 }
 
-/// Options every source takes.
+/// How to talk to a service: the cache, pacing, retries, time limits (`fetch` and `update`).
 #[derive(Args, Clone)]
-pub struct CommonArgs {
-    /// Where to write the papers (`-` is stdout).
-    #[arg(long, short, default_value = "-", value_name = "FILE")]
-    pub out: String,
-    /// The service's endpoint (a mirror, or a test server).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+pub struct HttpArgs {
     /// Cache folder for raw responses [default: $TOPICGRAPH_CACHE, $XDG_CACHE_HOME/topicgraph or ~/.cache/topicgraph].
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
@@ -61,7 +55,8 @@ pub struct CommonArgs {
     /// Use cached responses only; never ask the service.
     #[arg(long)]
     pub offline: bool,
-    /// Ask again for cached responses older than this [default: cached responses never expire].
+    /// Ask again for cached responses older than this [default: never, for `fetch`; an
+    /// hour, for `update`].
     #[arg(long, value_name = "SECONDS", conflicts_with = "offline")]
     pub max_age: Option<f64>,
     /// Seconds between two requests to one host [default: what the service asks].
@@ -79,6 +74,19 @@ pub struct CommonArgs {
     /// Give up when the service asks to wait longer than this (Retry-After), in seconds.
     #[arg(long, default_value_t = 600.0, value_name = "SECONDS")]
     pub max_wait: f64,
+}
+
+/// Options every source takes.
+#[derive(Args, Clone)]
+pub struct CommonArgs {
+    /// Where to write the papers (`-` is stdout).
+    #[arg(long, short, default_value = "-", value_name = "FILE")]
+    pub out: String,
+    /// The service's endpoint (a mirror, or a test server).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub http: HttpArgs,
     /// Keep going when the service sends fewer results than it announced.
     #[arg(long)]
     pub allow_shortfall: bool,
@@ -186,25 +194,32 @@ fn secs(s: f64, what: &str) -> Result<Duration> {
     Duration::try_from_secs_f64(s).map_err(|_| anyhow::anyhow!("{what} must be a number of seconds >= 0, got {s}"))
 }
 
+impl HttpArgs {
+    /// The polite client these options describe; it logs retries as `topicgraph COMMAND: ...`
+    /// unless `quiet`. `max_age` is used when `--max-age` is not given.
+    pub fn client(&self, command: &'static str, quiet: bool, max_age: Option<f64>) -> Result<Client> {
+        let cfg = HttpConfig {
+            timeout: secs(self.timeout, "--timeout")?,
+            retries: self.retries,
+            backoff: secs(self.backoff, "--backoff")?,
+            max_wait: secs(self.max_wait, "--max-wait")?,
+            refresh: self.refresh,
+            offline: self.offline,
+            interval: self.delay.map(|d| secs(d, "--delay")).transpose()?,
+            max_age: self.max_age.or(max_age).map(|d| secs(d, "--max-age")).transpose()?,
+            ..Default::default()
+        };
+        let dir = self.cache.clone().unwrap_or_else(cache::default_dir);
+        Ok(Client::new(cfg, Cache::new(dir)).with_log(move |m| {
+            if !quiet {
+                eprintln!("topicgraph {command}: {m}");
+            }
+        }))
+    }
+}
+
 fn client(c: &CommonArgs) -> Result<Client> {
-    let cfg = HttpConfig {
-        timeout: secs(c.timeout, "--timeout")?,
-        retries: c.retries,
-        backoff: secs(c.backoff, "--backoff")?,
-        max_wait: secs(c.max_wait, "--max-wait")?,
-        refresh: c.refresh,
-        offline: c.offline,
-        interval: c.delay.map(|d| secs(d, "--delay")).transpose()?,
-        max_age: c.max_age.map(|d| secs(d, "--max-age")).transpose()?,
-        ..Default::default()
-    };
-    let dir = c.cache.clone().unwrap_or_else(cache::default_dir);
-    let quiet = c.quiet;
-    Ok(Client::new(cfg, Cache::new(dir)).with_log(move |m| {
-        if !quiet {
-            eprintln!("topicgraph fetch: {m}");
-        }
-    }))
+    c.http.client("fetch", c.quiet, None)
 }
 
 fn env(name: &str) -> Option<String> {

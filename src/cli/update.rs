@@ -2,6 +2,7 @@
 //! into the store, refresh the reports. For a daily cron job.
 
 use crate::cli::build::{after_build, print_build};
+use crate::cli::fetch::HttpArgs;
 use crate::cli::papers::print_summary;
 use crate::cli::progress::StderrObserver;
 use crate::cli::tag::LinkArgs;
@@ -9,10 +10,8 @@ use crate::cli::{EXIT_FATAL, EXIT_OK};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use topicgraph::build::{build_files, BuildConfig};
-use topicgraph::fetch::cache::{self, Cache};
-use topicgraph::fetch::http::{Client, HttpConfig};
 use topicgraph::fetch::today;
 use topicgraph::ingest::ReadConfig;
 use topicgraph::model::PartialDate;
@@ -52,34 +51,13 @@ pub struct UpdateArgs {
     /// Fetch up to this day [default: today, UTC].
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub until: Option<PartialDate>,
-    /// Use cached responses younger than this (an interrupted run resumes without asking
-    /// again); older ones are asked again.
-    #[arg(long, default_value_t = 3600.0, value_name = "SECONDS")]
-    pub max_age: f64,
-    /// Use cached responses only.
-    #[arg(long)]
-    pub offline: bool,
-    /// Cache folder for raw responses [default: the config's `cache`, else as `fetch`].
-    #[arg(long, value_name = "DIR")]
-    pub cache: Option<PathBuf>,
-    /// Seconds between two requests to one host [default: what each service asks].
-    #[arg(long, value_name = "SECONDS")]
-    pub delay: Option<f64>,
-    /// Retries after a failed request.
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    pub retries: u32,
-    /// First backoff delay in seconds (doubled each retry, with jitter).
-    #[arg(long, default_value_t = 2.0, value_name = "SECONDS")]
-    pub backoff: f64,
+    #[command(flatten)]
+    pub http: HttpArgs,
     #[command(flatten)]
     pub link: LinkArgs,
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
-}
-
-fn secs(s: f64, what: &str) -> Result<Duration> {
-    Duration::try_from_secs_f64(s).map_err(|_| anyhow::anyhow!("{what} must be a number of seconds >= 0, got {s}"))
 }
 
 pub fn run(mut args: UpdateArgs) -> Result<u8> {
@@ -97,21 +75,13 @@ pub fn run(mut args: UpdateArgs) -> Result<u8> {
     let iris = Iris::new(DEFAULT_BASE).map_err(anyhow::Error::msg)?;
     let store_path = out.join("store");
     let kg = store::create(&store_path)?;
+    // Cached responses younger than an hour are used as they are: an interrupted run
+    // resumes without asking again; tomorrow's run asks.
+    if args.http.cache.is_none() {
+        args.http.cache = config.cache.clone();
+    }
+    let client = args.http.client("update", args.quiet, Some(3600.0))?;
     let quiet = args.quiet;
-    let http = HttpConfig {
-        retries: args.retries,
-        backoff: secs(args.backoff, "--backoff")?,
-        offline: args.offline,
-        max_age: Some(secs(args.max_age, "--max-age")?),
-        interval: args.delay.map(|d| secs(d, "--delay")).transpose()?,
-        ..Default::default()
-    };
-    let cache_dir = args.cache.clone().or_else(|| config.cache.clone()).unwrap_or_else(cache::default_dir);
-    let client = Client::new(http, Cache::new(cache_dir)).with_log(move |m| {
-        if !quiet {
-            eprintln!("topicgraph update: {m}");
-        }
-    });
     let until = args.until.unwrap_or_else(today);
     let cfg = BuildConfig { read: ReadConfig::default(), categories: config.categories.clone(), evidence: EvidenceMode::Compact, command: std::env::args().collect::<Vec<_>>().join(" "), ..Default::default() };
 

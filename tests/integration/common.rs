@@ -83,3 +83,12 @@ pub fn skip(reason: &str) {
     }
     eprintln!("SKIP: {reason}");
 }
+
+/// `topicgraph tag -q ARGS...`: the tagged papers (the run must succeed).
+pub fn tag(args: &[&str]) -> Vec<serde_json::Value> {
+    let mut full = vec!["tag", "-q"];
+    full.extend_from_slice(args);
+    let r = run(&full, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json_lines()
+}

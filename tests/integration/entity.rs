@@ -1,16 +1,8 @@
 //! Named entities in `topicgraph tag` output, and their evaluation (`eval` on the seed gold
 //! and on GSAP-NER).
 
-use crate::common::{data, run, shared};
+use crate::common::{data, run, shared, tag};
 use serde_json::Value;
-
-fn tag(args: &[&str]) -> Vec<Value> {
-    let mut full = vec!["tag", "-q"];
-    full.extend_from_slice(args);
-    let r = run(&full, None);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    r.json_lines()
-}
 
 /// Golden output for a few abstracts: every entity with its key, type, score, mentions and
 /// evidence. Regenerate after a deliberate change with

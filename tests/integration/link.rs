@@ -1,15 +1,7 @@
 //! `topicgraph tag`, `explain`, `eval` and `ontology`: linking papers to concepts.
 
-use crate::common::{data, run, shared};
+use crate::common::{data, run, shared, tag};
 use serde_json::Value;
-
-fn tag(args: &[&str]) -> Vec<Value> {
-    let mut full = vec!["tag", "-q"];
-    full.extend_from_slice(args);
-    let r = run(&full, None);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    r.json_lines()
-}
 
 fn concept_ids(p: &Value) -> Vec<String> {
     p["concepts"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
