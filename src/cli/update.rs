@@ -13,10 +13,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 use topicgraph::build::{build_files, BuildConfig};
 use topicgraph::fetch::today;
-use topicgraph::ingest::ReadConfig;
 use topicgraph::model::PartialDate;
 use topicgraph::rdf::iri::Iris;
-use topicgraph::rdf::mapping::EvidenceMode;
 use topicgraph::rdf::store;
 use topicgraph::rdf::vocab::DEFAULT_BASE;
 use topicgraph::update::{cursor, fetch_source, set_cursor, window, Config};
@@ -75,21 +73,22 @@ pub fn run(mut args: UpdateArgs) -> Result<u8> {
     let iris = Iris::new(DEFAULT_BASE).map_err(anyhow::Error::msg)?;
     let store_path = out.join("store");
     let kg = store::create(&store_path)?;
-    // Cached responses younger than an hour are used as they are: an interrupted run
-    // resumes without asking again; tomorrow's run asks.
     if args.http.cache.is_none() {
         args.http.cache = config.cache.clone();
     }
+    // Cached responses younger than an hour are used as they are: an interrupted run
+    // resumes without asking again; tomorrow's run asks.
     let client = args.http.client("update", args.quiet, Some(3600.0))?;
     let quiet = args.quiet;
     let until = args.until.unwrap_or_else(today);
-    let cfg = BuildConfig { read: ReadConfig::default(), categories: config.categories.clone(), evidence: EvidenceMode::Compact, command: std::env::args().collect::<Vec<_>>().join(" "), ..Default::default() };
+    let cfg = BuildConfig { categories: config.categories.clone(), command: std::env::args().collect::<Vec<_>>().join(" "), ..Default::default() };
 
     let (mut changed, mut failed) = (false, 0usize);
     for s in &sources {
-        let Some((from, to)) = window(cursor(&kg, &iris, &s.name)?, s.since, until) else {
+        let last = cursor(&kg, &iris, &s.name)?;
+        let Some((from, to)) = window(last, s.since, until) else {
             if !quiet {
-                eprintln!("{}: fetched up to a day after {until} already; nothing to do", s.name);
+                eprintln!("{}: fetched up to {} already, after {until}; nothing to do", s.name, last.map_or(String::new(), |d| d.to_string()));
             }
             continue;
         };
