@@ -1,6 +1,6 @@
 //! `topicgraph fetch SOURCE`: papers from a live service, as canonical JSON Lines.
 
-use crate::cli::papers::{print_summary, with_output};
+use crate::cli::papers::{print_summary, write_papers};
 use crate::cli::progress::StderrObserver;
 use crate::cli::{EXIT_OK, EXIT_REJECTED};
 use anyhow::{bail, Context, Result};
@@ -286,16 +286,7 @@ pub fn run(args: FetchArgs) -> Result<u8> {
 fn write(fetched: &Fetched, common: &CommonArgs, client: &Client) -> Result<u8> {
     let cfg = ReadConfig { merge: !common.no_merge, ..Default::default() };
     let mut observer = StderrObserver::new(common.quiet);
-    let summary = with_output(&common.out, |w| {
-        let mut line = Vec::with_capacity(4096);
-        read_fetched(fetched, &cfg, &mut observer, &mut |paper| {
-            line.clear();
-            serde_json::to_writer(&mut line, &paper).map_err(std::io::Error::other)?;
-            line.push(b'\n');
-            w.write_all(&line)
-        })
-        .map_err(anyhow::Error::from)
-    })?;
+    let summary = write_papers(&common.out, |sink| read_fetched(fetched, &cfg, &mut observer, sink))?;
     observer.finish();
     if !common.quiet {
         let stats = client.stats();
