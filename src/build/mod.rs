@@ -12,6 +12,7 @@
 //! papers only and the next run completes the work.
 
 mod plan;
+mod tagged;
 mod write;
 
 use crate::ingest::read::read_files;
@@ -28,6 +29,7 @@ use oxigraph::store::StorageError;
 use std::time::Instant;
 
 pub use plan::Plan;
+pub use tagged::build_tagged;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -74,6 +76,8 @@ pub struct BuildSummary {
     pub unchanged: u64,
     /// Papers tagged in this run (new, changed text, or a new ontology version).
     pub tagged: u64,
+    /// Papers whose tags came with the input (`--from-tags`), used as they were.
+    pub from_tags: u64,
     /// Stored papers re-tagged only because the ontology changed.
     pub retagged_for_ontology: u64,
     pub ontology_loaded: bool,

@@ -20,6 +20,21 @@ pub enum Plan {
     Unchanged,
 }
 
+impl Plan {
+    /// The paper this plan writes, if any.
+    pub fn paper(&self) -> Option<&Paper> {
+        match self {
+            Plan::New(paper) | Plan::Replace { paper, .. } => Some(paper),
+            Plan::Unchanged => None,
+        }
+    }
+
+    /// Whether the paper must be (re)tagged.
+    pub fn needs_tags(&self) -> bool {
+        matches!(self, Plan::New(_) | Plan::Replace { retag: true, .. })
+    }
+}
+
 /// A stored paper as the state graph keeps it.
 pub struct Stored {
     pub iri: NamedNode,

@@ -43,12 +43,21 @@ fn paper_quads(ctx: &Ctx, paper: &Paper, tagged: Option<&Tagged>, out: &mut Vec<
 }
 
 pub fn write_plans(ctx: &Ctx, plans: Vec<Plan>, summary: &mut BuildSummary) -> Result<(), BuildError> {
+    let none = (0..plans.len()).map(|_| None).collect();
+    write_plans_with(ctx, plans, none, summary)
+}
+
+/// [`write_plans`] with tags made elsewhere (`given[i]` for `plans[i]`, `build --from-tags`):
+/// a plan that needs tags and has none given is tagged here.
+pub fn write_plans_with(ctx: &Ctx, plans: Vec<Plan>, given: Vec<Option<Tagged>>, summary: &mut BuildSummary) -> Result<(), BuildError> {
     let t = Instant::now();
+    let reused = plans.iter().zip(&given).filter(|(p, g)| p.needs_tags() && g.is_some()).count() as u64;
     // Tag in parallel, in plan order.
     let tagged: Vec<Option<Tagged>> = plans
         .par_iter()
-        .map(|p| match p {
-            Plan::New(paper) | Plan::Replace { paper, retag: true, .. } => Some(ctx.linker.tag(paper)),
+        .zip(given)
+        .map(|(p, given)| match p {
+            Plan::New(paper) | Plan::Replace { paper, retag: true, .. } => Some(given.unwrap_or_else(|| ctx.linker.tag(paper))),
             _ => None,
         })
         .collect();
@@ -72,7 +81,8 @@ pub fn write_plans(ctx: &Ctx, plans: Vec<Plan>, summary: &mut BuildSummary) -> R
             Plan::Unchanged => summary.unchanged += 1,
         }
     }
-    summary.tagged += tagged.iter().filter(|t| t.is_some()).count() as u64;
+    summary.tagged += tagged.iter().filter(|t| t.is_some()).count() as u64 - reused;
+    summary.from_tags += reused;
     summary.time("map", t);
 
     let t = Instant::now();

@@ -8,7 +8,8 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use topicgraph::build::{build, BuildConfig, BuildSummary};
+use topicgraph::build::{build, build_tagged, BuildConfig, BuildError, BuildSummary};
+use topicgraph::ingest::source::expand_inputs;
 use topicgraph::graph::{load_from_store, write_analytics, GraphConfig, KnowledgeGraph};
 use topicgraph::ingest::{InputFormat, ReadConfig};
 use topicgraph::model::PartialDate;
@@ -25,7 +26,8 @@ pub const EXAMPLE_DIR: &str = "examples";
     topicgraph build                                  # the bundled example (examples/) into output/\n  \
     topicgraph build papers/ --out kg                 # your files into kg/ (store: kg/store)\n  \
     topicgraph build new-listing.txt                  # add to output/store: only new or changed papers are written\n  \
-    topicgraph build --ontology bundled --ontology mine.ttl   # re-tags every paper (new ontology version)\n\n\
+    topicgraph build --ontology bundled --ontology mine.ttl   # re-tags every paper (new ontology version)\n  \
+    topicgraph build --from-tags part-*.jsonl.gz      # load `tag --with-paper` output (e.g. a Spark job's) without re-tagging\n\n\
     Re-running with inputs already loaded changes nothing. A killed build leaves whole papers\n\
     only; run it again to finish. While `serve` or `query` has the store open, `build` waits\n\
     for nothing: it refuses and names the holder (build into another --out and swap instead).")]
@@ -56,6 +58,11 @@ pub struct BuildArgs {
     /// Date of a saved HF daily-papers listing, when its file name has none.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub listing_date: Option<PartialDate>,
+    /// INPUT is tagged papers, as `topicgraph tag --with-paper` writes them (e.g. the output
+    /// of a Spark job): load them without tagging. Lines tagged with another ontology version
+    /// than this build's (--ontology) are tagged here.
+    #[arg(long)]
+    pub from_tags: bool,
     /// Stop at the first bad record (exit code 2).
     #[arg(long)]
     pub strict: bool,
@@ -71,6 +78,9 @@ pub struct BuildArgs {
 
 pub fn run(args: BuildArgs) -> Result<u8> {
     let started = Instant::now();
+    if args.from_tags && args.inputs.is_empty() {
+        bail!("--from-tags needs the tagged files as INPUT (from `topicgraph tag --with-paper`)");
+    }
     let inputs = if args.inputs.is_empty() {
         if !Path::new(EXAMPLE_DIR).is_dir() {
             bail!("no INPUT given and no ./{EXAMPLE_DIR} folder here: run from the topicgraph checkout or name the files to build");
@@ -94,7 +104,11 @@ pub fn run(args: BuildArgs) -> Result<u8> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
     };
     let mut observer = StderrObserver::new(args.quiet);
-    let result = build(&kg, &linker, &iris, &inputs, &cfg, &mut observer);
+    let result = if args.from_tags {
+        expand_inputs(&inputs).map_err(BuildError::from).and_then(|files| build_tagged(&kg, &linker, &iris, &files, &cfg, &mut observer))
+    } else {
+        build(&kg, &linker, &iris, &inputs, &cfg, &mut observer)
+    };
     observer.finish();
     let summary = result.with_context(|| format!("building {}", store_path.display()))?;
     let changed = summary.added + summary.updated > 0 || summary.retagged_for_ontology > 0;
@@ -159,7 +173,8 @@ pub fn print_build(s: &BuildSummary, store: &Path, started: Instant) {
     if s.filtered > 0 {
         lines.push(format!("  filtered   {} paper(s) outside --category", s.filtered));
     }
-    lines.push(format!("  store      {} added, {} updated, {} unchanged; {} tagged", s.added, s.updated, s.unchanged, s.tagged));
+    let from_tags = if s.from_tags > 0 { format!(", {} with the input's tags", s.from_tags) } else { String::new() };
+    lines.push(format!("  store      {} added, {} updated, {} unchanged; {} tagged{from_tags}", s.added, s.updated, s.unchanged, s.tagged));
     if s.retagged_for_ontology > 0 {
         lines.push(format!("             {} re-tagged for the new ontology version", s.retagged_for_ontology));
     }

@@ -1,7 +1,7 @@
 //! `topicgraph export`: a built graph in other formats: RDF, or a view of it as DOT, SVG,
 //! GraphML, GEXF, node-link JSON, or a tidy CSV table.
 
-use crate::cli::papers::with_output;
+use crate::cli::papers::{with_output, OutputFile};
 use crate::cli::EXIT_OK;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
@@ -11,7 +11,7 @@ use topicgraph::export::dot::{summary_line, write_dot};
 use topicgraph::export::gexf::write_gexf;
 use topicgraph::export::graphml::write_graphml;
 use topicgraph::export::json::write_json;
-use topicgraph::export::rdf::{default_graphs, export, RdfSyntax};
+use topicgraph::export::rdf::{default_graphs, export, export_chunks, RdfSyntax};
 use topicgraph::export::select::{SelectSummary, Selection};
 use topicgraph::export::svg::{render, RenderConfig};
 use topicgraph::export::table::{concept_rows, entity_rows, write_table};
@@ -59,6 +59,7 @@ impl ExportKind {
 #[command(after_help = "Examples:\n  \
     topicgraph export rdf --format turtle --out kg.ttl\n  \
     topicgraph export rdf --format nquads --graph all --with-runs | gzip > kg.nq.gz\n  \
+    topicgraph export rdf --out dump/kg.nq.gz --chunk-quads 50000000   # dump/kg-00001.nq.gz, ... for QLever or Virtuoso\n  \
     topicgraph export dot --out map.dot && dot -Tpng map.dot -o map.png\n  \
     topicgraph export svg --since 2025-01 --category cs.CL --out map.svg\n  \
     topicgraph export svg --view ego --concept kv-cache --depth 2 --out kv-cache.svg\n  \
@@ -99,6 +100,11 @@ pub struct ExportArgs {
     /// rdf: include the runs graph (build records: times, host, command).
     #[arg(long, help_heading = "RDF")]
     pub with_runs: bool,
+    /// rdf: write files of at most N quads each, every one a complete document: --out
+    /// kg.nq.gz gives kg-00001.nq.gz, kg-00002.nq.gz, ... (for bulk loaders of very large
+    /// datasets).
+    #[arg(long, value_name = "N", help_heading = "RDF")]
+    pub chunk_quads: Option<u64>,
     /// rdf: base IRI the store was built with.
     #[arg(long, default_value = DEFAULT_BASE, value_name = "IRI", help_heading = "RDF")]
     pub base: String,
@@ -156,12 +162,33 @@ fn run_rdf(args: ExportArgs) -> Result<u8> {
     let iris = Iris::new(&args.base).map_err(anyhow::Error::msg)?;
     let syntax = match args.format {
         Some(f) => f,
-        None => std::path::Path::new(&args.out).extension().and_then(|e| RdfSyntax::from_extension(&e.to_string_lossy())).unwrap_or(RdfSyntax::NQuads),
+        None => std::path::Path::new(args.out.strip_suffix(".gz").unwrap_or(&args.out)).extension().and_then(|e| RdfSyntax::from_extension(&e.to_string_lossy())).unwrap_or(RdfSyntax::NQuads),
     };
     let graphs = select_graphs(&args.graphs, args.with_runs)?;
     let kg = store::open_read_only(&args.store)?;
-    with_output(&args.out, |w| export(&kg, &iris, &graphs, syntax, w).map(|_| ()).context("exporting"))?;
+    let Some(per_chunk) = args.chunk_quads else {
+        with_output(&args.out, |w| export(&kg, &iris, &graphs, syntax, w).map(|_| ()).context("exporting"))?;
+        return Ok(EXIT_OK);
+    };
+    if args.out == "-" || per_chunk == 0 {
+        bail!("--chunk-quads needs a positive N and a file name (--out kg.nq.gz names kg-00001.nq.gz, ...)");
+    }
+    let name = |i: u32| chunk_name(&args.out, i);
+    let (quads, chunks) = export_chunks(&kg, &iris, &graphs, syntax, per_chunk, |i| OutputFile::create(&name(i)).map_err(std::io::Error::other), |f| f.finish().map_err(std::io::Error::other))
+        .context("exporting")?;
+    eprintln!("topicgraph export: {quads} quads in {chunks} file(s): {} .. {}", name(1), name(chunks));
     Ok(EXIT_OK)
+}
+
+/// `kg.nq.gz`, chunk 3 -> `kg-00003.nq.gz`: the number goes before the extensions.
+fn chunk_name(out: &str, i: u32) -> String {
+    let path = std::path::Path::new(out);
+    let file = path.file_name().map_or(String::new(), |f| f.to_string_lossy().into_owned());
+    let (stem, ext) = match file.find('.') {
+        Some(0) | None => (file.as_str(), ""),
+        Some(dot) => file.split_at(dot),
+    };
+    path.with_file_name(format!("{stem}-{i:05}{ext}")).display().to_string()
 }
 
 fn run_graph(args: ExportArgs, format: GraphFormat) -> Result<u8> {

@@ -115,10 +115,22 @@ pub fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK), // `| head` closed the pipe
         Err(e) => {
             eprintln!("error: {e:#}");
-            let strict = e.downcast_ref::<topicgraph::ingest::IngestError>().is_some_and(|e| matches!(e, topicgraph::ingest::IngestError::Strict { .. }));
-            ExitCode::from(if strict { EXIT_STRICT } else { EXIT_FATAL })
+            ExitCode::from(if stopped_by_strict(&e) { EXIT_STRICT } else { EXIT_FATAL })
         }
     }
+}
+
+/// Whether `--strict` stopped the run at a bad record (exit code 2), wherever the read ran.
+fn stopped_by_strict(e: &anyhow::Error) -> bool {
+    use topicgraph::build::BuildError;
+    use topicgraph::ingest::IngestError;
+    e.chain().any(|c| {
+        let ingest = c.downcast_ref::<IngestError>().or_else(|| match c.downcast_ref::<BuildError>() {
+            Some(BuildError::Ingest(i)) => Some(i),
+            _ => None,
+        });
+        matches!(ingest, Some(IngestError::Strict { .. }))
+    })
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -94,22 +94,108 @@ pub fn write_papers(out: &str, read: impl FnOnce(&mut dyn FnMut(Paper) -> std::i
 /// Run `f` with a buffered writer on `out` (`-` is stdout). A file is written under a
 /// temporary name and renamed when complete, so a failed run never leaves half a file.
 pub fn with_output<T>(out: &str, f: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
-    if out == "-" {
-        let stdout = std::io::stdout();
-        let mut w = BufWriter::with_capacity(1 << 20, stdout.lock());
-        let r = f(&mut w)?;
-        w.flush().context("writing stdout")?;
-        return Ok(r);
-    }
-    let path = std::path::Path::new(out);
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    let mut w = BufWriter::with_capacity(1 << 20, tmp);
+    let mut w = Output::open(out)?;
     let r = f(&mut w)?;
-    let tmp = w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {out}"))?;
-    tmp.persist(path).with_context(|| format!("writing {out}"))?;
+    w.finish()?;
     Ok(r)
+}
+
+/// Standard output (`-`) or a file (see [`OutputFile`]); the non-generic part of
+/// [`with_output`].
+enum Output {
+    Stdout(BufWriter<std::io::StdoutLock<'static>>),
+    File(OutputFile),
+}
+
+impl Output {
+    fn open(out: &str) -> Result<Output> {
+        Ok(if out == "-" { Output::Stdout(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())) } else { Output::File(OutputFile::create(out)?) })
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut w) => w.flush().context("writing stdout"),
+            Output::File(f) => f.finish(),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File(w) => w.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.write_all(buf),
+            Output::File(w) => w.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File(w) => w.flush(),
+        }
+    }
+}
+
+/// A file being written: under a temporary name in its folder until [`OutputFile::finish`]
+/// renames it into place, so a failed or killed run never leaves half a file; gzipped when
+/// the name ends in `.gz`.
+pub struct OutputFile {
+    path: std::path::PathBuf,
+    w: OutputWriter,
+}
+
+enum OutputWriter {
+    Plain(BufWriter<tempfile::NamedTempFile>),
+    Gz(flate2::write::GzEncoder<BufWriter<tempfile::NamedTempFile>>),
+}
+
+impl OutputFile {
+    pub fn create(out: &str) -> Result<OutputFile> {
+        let path = std::path::Path::new(out);
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+        let buf = BufWriter::with_capacity(1 << 20, tmp);
+        let w = if out.ends_with(".gz") { OutputWriter::Gz(flate2::write::GzEncoder::new(buf, flate2::Compression::default())) } else { OutputWriter::Plain(buf) };
+        Ok(OutputFile { path: path.to_path_buf(), w })
+    }
+
+    pub fn finish(self) -> Result<()> {
+        let name = self.path.display().to_string();
+        let buf = match self.w {
+            OutputWriter::Plain(b) => b,
+            OutputWriter::Gz(gz) => gz.finish().with_context(|| format!("writing {name}"))?,
+        };
+        let tmp = buf.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {name}"))?;
+        tmp.persist(&self.path).with_context(|| format!("writing {name}"))?;
+        Ok(())
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.w {
+            OutputWriter::Plain(w) => w.write(buf),
+            OutputWriter::Gz(w) => w.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match &mut self.w {
+            OutputWriter::Plain(w) => w.write_all(buf),
+            OutputWriter::Gz(w) => w.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.w {
+            OutputWriter::Plain(w) => w.flush(),
+            OutputWriter::Gz(w) => w.flush(),
+        }
+    }
 }
 
 pub fn print_summary(command: &str, s: &ReadSummary, observer: &StderrObserver) {

@@ -93,7 +93,8 @@ impl LinkArgs {
 #[command(after_help = "Examples:\n  \
     topicgraph tag examples/ > tags.jsonl\n  \
     topicgraph tag papers.jsonl --ontology bundled --ontology mine.ttl --min-score 0.6\n  \
-    cat part-00001.jsonl | topicgraph tag - --format canonical   # a stream filter, e.g. under Spark's RDD.pipe\n\n\
+    cat part-00001.jsonl | topicgraph tag - --format canonical   # a stream filter, e.g. under Spark's RDD.pipe\n  \
+    topicgraph tag --with-paper papers.jsonl > tags.jsonl && topicgraph build --from-tags tags.jsonl\n\n\
     Output per paper: {\"id\", \"title\", \"concepts\": [{\"id\", \"label\", \"score\", \"core\", \"evidence\": [{\"field\",\n\
     \"start\", \"end\", \"text\", \"rule\", \"label\", \"matcher\", \"weight\"}]}], \"entities\",\n\
     \"keywords\": [{\"text\", \"score\", \"concept\"?, \"field\", \"start\", \"end\"}], \"ontology\"}.\n\
@@ -109,6 +110,10 @@ pub struct TagArgs {
     /// Where to write the JSON Lines (`-` is stdout).
     #[arg(long, short, default_value = "-", value_name = "FILE")]
     pub out: String,
+    /// Also write each paper's canonical record (key `paper`), so that `topicgraph build
+    /// --from-tags` loads the output without re-reading or re-tagging the inputs.
+    #[arg(long)]
+    pub with_paper: bool,
 }
 
 const BATCH: usize = 2048;
@@ -156,7 +161,11 @@ pub fn run(args: TagArgs) -> Result<u8> {
     let mut observer = StderrObserver::new(args.input.quiet);
     let summary = with_output(&args.out, |w| {
         let line = |p: &Paper| {
-            let mut line = serde_json::to_vec(&linker.tag(p)).expect("tags serialise");
+            let mut tags = linker.tag(p);
+            if args.with_paper {
+                tags.paper = Some(Box::new(p.clone()));
+            }
+            let mut line = serde_json::to_vec(&tags).expect("tags serialise");
             line.push(b'\n');
             line
         };

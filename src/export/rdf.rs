@@ -76,6 +76,24 @@ impl std::str::FromStr for RdfSyntax {
 
 /// Write the quads of `graphs` to `out` in `syntax`; returns the number of quads written.
 pub fn export(store: &Store, iris: &Iris, graphs: &[Graph], syntax: RdfSyntax, out: impl Write) -> Result<u64, ExportError> {
+    let mut out = Some(out);
+    let (quads, _) = export_chunks(store, iris, graphs, syntax, u64::MAX, |_| Ok(out.take().expect("one chunk")), |_| Ok(()))?;
+    Ok(quads)
+}
+
+/// [`export`] in chunks of at most `per_chunk` quads, each a complete document of its own
+/// (for loaders of very large datasets, QLever or Virtuoso, that take many files at once):
+/// `open(i)` gives the writer of chunk `i` (from 1), `close` takes it back when the chunk is
+/// written. Returns the quads and chunks written (at least one chunk, maybe empty).
+pub fn export_chunks<W: Write>(
+    store: &Store,
+    iris: &Iris,
+    graphs: &[Graph],
+    syntax: RdfSyntax,
+    per_chunk: u64,
+    mut open: impl FnMut(u32) -> std::io::Result<W>,
+    mut close: impl FnMut(W) -> std::io::Result<()>,
+) -> Result<(u64, u32), ExportError> {
     let mut serializer = RdfSerializer::from_format(syntax.format());
     if !matches!(syntax, RdfSyntax::NTriples | RdfSyntax::NQuads) {
         for (prefix, ns) in PREFIXES.iter().filter(|(p, _)| !matches!(*p, "tgd" | "tgg")).chain([&("tgd", iris.base())]) {
@@ -83,19 +101,31 @@ pub fn export(store: &Store, iris: &Iris, graphs: &[Graph], syntax: RdfSyntax, o
         }
     }
     let keep_graphs = syntax.format().supports_datasets();
-    let mut writer = serializer.for_writer(out);
-    let mut n = 0u64;
+    let mut chunks = 1u32;
+    let mut writer = serializer.clone().for_writer(open(chunks)?);
+    let (mut n, mut in_chunk) = (0u64, 0u64);
     for g in graphs {
         let name = iris.graph(*g);
         for q in store.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(name.as_ref()))) {
             let q = q?;
+            if in_chunk == per_chunk.max(1) {
+                let mut done = writer.finish()?;
+                done.flush()?;
+                close(done)?;
+                chunks += 1;
+                writer = serializer.clone().for_writer(open(chunks)?);
+                in_chunk = 0;
+            }
             let graph_name = if keep_graphs { q.graph_name.as_ref() } else { GraphNameRef::DefaultGraph };
             writer.serialize_quad(QuadRef::new(q.subject.as_ref(), q.predicate.as_ref(), q.object.as_ref(), graph_name))?;
             n += 1;
+            in_chunk += 1;
         }
     }
-    writer.finish()?.flush()?;
-    Ok(n)
+    let mut done = writer.finish()?;
+    done.flush()?;
+    close(done)?;
+    Ok((n, chunks))
 }
 
 /// The graphs exported when none are named: all but state, and runs only when asked.

@@ -400,6 +400,111 @@ fn produce(files: &[InputFile], cfg: &ReadConfig, next: &std::sync::Mutex<(usize
     }
 }
 
+/// Split a line format into batches of non-blank lines (numbered from 1, line ends and a
+/// leading byte-order mark cut off), each batch sharing one buffer.
+fn split_lines(reader: &mut dyn BufRead, send: &mut dyn FnMut(Vec<u8>, LineRanges) -> Result<(), String>) -> Result<(), String> {
+    let mut buf = Vec::with_capacity(LINE_BATCH * 2048);
+    let mut lines = Vec::with_capacity(LINE_BATCH);
+    let mut line_no = 0u64;
+    loop {
+        let start = buf.len();
+        let n = reader.read_until(b'\n', &mut buf).map_err(|e| format!("read error after line {line_no}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let mut from = start;
+        if line_no == 1 && buf[start..].starts_with(b"\xef\xbb\xbf") {
+            from += 3;
+        }
+        let mut end = buf.len();
+        while end > from && matches!(buf[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        if buf[from..end].iter().all(u8::is_ascii_whitespace) {
+            buf.truncate(start);
+            continue;
+        }
+        lines.push((line_no, from..end));
+        if lines.len() == LINE_BATCH {
+            let full = std::mem::replace(&mut buf, Vec::with_capacity(LINE_BATCH * 2048));
+            send(full, std::mem::replace(&mut lines, Vec::with_capacity(LINE_BATCH)))?;
+        }
+    }
+    send(buf, lines)
+}
+
+type LineRanges = Vec<(u64, std::ops::Range<usize>)>;
+
+/// Read JSON Lines records of another kind than papers (tagged papers, for `build
+/// --from-tags`) with the reporting papers get: files in order, each batch of lines parsed
+/// in parallel and handed to `sink` in input order. A bad line is counted in `summary` and
+/// reported with its file and line number, or stops the read under `strict`; an unreadable
+/// file likewise.
+pub fn read_records<T: Send>(
+    files: &[InputFile],
+    strict: bool,
+    summary: &mut ReadSummary,
+    observer: &mut dyn ReadObserver,
+    parse: impl Fn(&str) -> Result<T, String> + Sync,
+    sink: &mut dyn FnMut(T) -> io::Result<()>,
+) -> Result<(), IngestError> {
+    summary.files += files.len() as u64;
+    for file in files {
+        let mut stop: Option<IngestError> = None;
+        let mut batch = |buf: Vec<u8>, lines: LineRanges| -> Result<(), String> {
+            let parsed: Vec<Result<T, String>> = lines
+                .par_iter()
+                .map(|(_, r)| {
+                    let bytes = &buf[r.clone()];
+                    if bytes.len() > MAX_LINE_BYTES {
+                        return Err(format!("line is {} bytes, over the {MAX_LINE_BYTES}-byte limit", bytes.len()));
+                    }
+                    std::str::from_utf8(bytes).map_err(|_| "invalid UTF-8".to_string()).and_then(&parse)
+                })
+                .collect();
+            for ((no, _), result) in lines.iter().zip(parsed) {
+                summary.read += 1;
+                match result {
+                    Ok(record) => {
+                        summary.accepted += 1;
+                        if let Err(source) = sink(record) {
+                            stop = Some(IngestError::Io { path: "output".into(), source });
+                            return Err("stopped".into());
+                        }
+                    }
+                    Err(reason) => {
+                        summary.rejected += 1;
+                        *summary.reasons.entry(reason_class(&reason)).or_default() += 1;
+                        let loc = Loc::Line(*no).to_string();
+                        if strict {
+                            stop = Some(IngestError::Strict { file: file.name.clone(), loc, reason });
+                            return Err("stopped".into());
+                        }
+                        observer.diagnostic(&Diagnostic { file: file.name.clone(), loc: Some(loc), reason });
+                    }
+                }
+            }
+            observer.progress(summary.read, &file.name);
+            Ok(())
+        };
+        let result = open(file).map_err(|e| format!("cannot open: {e}")).and_then(|mut reader| split_lines(&mut reader, &mut batch));
+        if let Some(e) = stop {
+            return Err(e);
+        }
+        if let Err(reason) = result {
+            summary.failed_files += 1;
+            *summary.reasons.entry(reason_class(&reason)).or_default() += 1;
+            if strict {
+                return Err(IngestError::Strict { file: file.name.clone(), loc: "file".into(), reason });
+            }
+            observer.diagnostic(&Diagnostic { file: file.name.clone(), loc: None, reason });
+        }
+    }
+    summary.written = summary.accepted;
+    Ok(())
+}
+
 /// Detect the format of an opened input: `--format` wins, then the extension, then content.
 fn detect(file: &InputFile, forced: InputFormat, head: &[u8]) -> Result<InputFormat, String> {
     if forced != InputFormat::Auto {
@@ -424,35 +529,7 @@ fn produce_file(idx: usize, file: &InputFile, cfg: &ReadConfig, tx: &SyncSender<
     };
     let ctx = ParseCtx { file: file.name.clone(), listing_date: listing_date(cfg, &file.name) };
     if format.layout() == Layout::Lines {
-        let mut buf = Vec::with_capacity(LINE_BATCH * 2048);
-        let mut lines = Vec::with_capacity(LINE_BATCH);
-        let mut line_no = 0u64;
-        loop {
-            let start = buf.len();
-            let n = reader.read_until(b'\n', &mut buf).map_err(|e| format!("read error after line {line_no}: {e}"))?;
-            if n == 0 {
-                break;
-            }
-            line_no += 1;
-            let mut from = start;
-            if line_no == 1 && buf[start..].starts_with(b"\xef\xbb\xbf") {
-                from += 3;
-            }
-            let mut end = buf.len();
-            while end > from && matches!(buf[end - 1], b'\n' | b'\r') {
-                end -= 1;
-            }
-            if buf[from..end].iter().all(u8::is_ascii_whitespace) {
-                buf.truncate(start);
-                continue;
-            }
-            lines.push((line_no, from..end));
-            if lines.len() == LINE_BATCH {
-                let full = std::mem::replace(&mut buf, Vec::with_capacity(LINE_BATCH * 2048));
-                send(Items::Lines { buf: full, lines: std::mem::replace(&mut lines, Vec::with_capacity(LINE_BATCH)) })?;
-            }
-        }
-        return send(Items::Lines { buf, lines });
+        return split_lines(&mut reader, &mut |buf, lines| send(Items::Lines { buf, lines }));
     }
     let mut items = Vec::with_capacity(RECORD_BATCH);
     let mut send_failed = false;

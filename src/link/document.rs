@@ -4,10 +4,10 @@
 use crate::link::acronym::{find_definitions, Definition};
 use crate::model::Paper;
 use crate::text::{tokenize, words, Word};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The text fields that are matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Field {
     Title,

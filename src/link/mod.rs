@@ -20,7 +20,7 @@ use crate::extract::keyphrase::{Keyphrase, KeyphraseConfig, KeyphraseExtractor};
 use crate::model::Paper;
 use crate::ontology::Ontology;
 use document::{Document, Field};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
@@ -84,7 +84,7 @@ impl Default for LinkConfig {
 }
 
 /// Which rule produced a mention or tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Rule {
     #[serde(rename = "prefLabel")]
     PrefLabel,
@@ -159,7 +159,7 @@ pub trait Matcher: Send + Sync {
 }
 
 /// Why a link exists: one mention, or the tag it was rolled up from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     pub field: Field,
     pub start: usize,
@@ -169,7 +169,8 @@ pub struct Evidence {
     /// The ontology label that matched (absent for roll-ups).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    pub matcher: &'static str,
+    #[serde(deserialize_with = "matcher_name")]
+    pub matcher: MatcherName,
     /// The weight this mention added to the score.
     pub weight: f64,
     /// Why the mention counted less ("passing: unlike", "prior work: existing").
@@ -180,8 +181,20 @@ pub struct Evidence {
     pub via: Option<String>,
 }
 
+/// A matcher's name, one of [`MATCHERS`] (an alias, so that serde reads it with
+/// [`matcher_name`] instead of borrowing it from the input).
+pub type MatcherName = &'static str;
+
+/// The matchers whose names evidence can carry (read back by `build --from-tags`).
+pub const MATCHERS: [&str; 3] = ["lexical", "scope", "semantic"];
+
+fn matcher_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    MATCHERS.iter().find(|m| **m == name).copied().ok_or_else(|| serde::de::Error::custom(format!("unknown matcher {name:?}; expected one of {}", MATCHERS.join(", "))))
+}
+
 /// One concept of a paper.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConceptTag {
     pub id: String,
     pub label: String,
@@ -190,8 +203,8 @@ pub struct ConceptTag {
     pub evidence: Vec<Evidence>,
 }
 
-/// What `tag` writes for a paper.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What `tag` writes for a paper (and `build --from-tags` reads back).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tagged {
     pub id: String,
     pub title: String,
@@ -202,6 +215,10 @@ pub struct Tagged {
     pub keywords: Vec<Keyphrase>,
     /// The ontology version the links were made with.
     pub ontology: String,
+    /// The paper's canonical record (`tag --with-paper`), so that `build --from-tags` can
+    /// load tagged output without the inputs it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<Box<Paper>>,
 }
 
 /// A concept that had mentions, with what was decided, for `explain`.
@@ -308,7 +325,7 @@ impl Linker {
         let (tags, _) = self.link_doc(&doc);
         let keywords = self.keyphrases.as_ref().map(|k| k.extract(&doc)).unwrap_or_default();
         let entities = self.entities.as_ref().map(|x| x.extract(&doc)).unwrap_or_default();
-        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities, keywords, ontology: self.version.clone() }
+        Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities, keywords, ontology: self.version.clone(), paper: None }
     }
 
     /// Tag one paper and also return every candidate with its decision (for `explain`).

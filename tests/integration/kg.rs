@@ -233,3 +233,85 @@ fn a_writer_is_refused_while_the_store_is_served() {
     // Free again once the server is gone.
     build(&out, &["-q", &data("link/papers.jsonl")]);
 }
+
+/// `tag --with-paper` then `build --from-tags` (the cluster route) gives the store a direct
+/// build gives, every graph but the run records; lines tagged with another ontology are
+/// tagged again, and bad lines are reported with file and line.
+#[test]
+fn building_from_tags_equals_building_from_the_inputs() {
+    let dir = scratch("from-tags");
+    let input = data("link/papers.jsonl");
+    let tags = dir.join("tags.jsonl");
+    let r = run(&["tag", "-q", "--with-paper", &input, "-o", &tags.display().to_string()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let (direct, from_tags) = (dir.join("direct"), dir.join("from-tags"));
+    build(&direct, &["-q", &input]);
+    let r = build(&from_tags, &["--from-tags", &tags.display().to_string()]);
+    // Five lines, four papers: the repeated one is merged into the stored one, same text.
+    assert!(r.stderr.contains("4 added, 1 updated, 0 unchanged; 0 tagged, 4 with the input's tags"), "{}", r.stderr);
+    let graphs = ["--format", "nquads", "--graph", "ontology", "--graph", "papers", "--graph", "annotations", "--graph", "provenance", "--graph", "state"];
+    let want = export(&direct.join("store"), &graphs);
+    assert!(want.lines().count() > 100);
+    assert_eq!(export(&from_tags.join("store"), &graphs), want);
+    let again = build(&from_tags, &["--from-tags", &tags.display().to_string()]);
+    assert!(again.stderr.contains("0 added, 0 updated, 5 unchanged"), "{}", again.stderr);
+
+    // Tagged with another ontology: tagged here with this build's.
+    let other = dir.join("other.jsonl");
+    let r = run(&["tag", "-q", "--with-paper", "--ontology", &data("link/mine.ttl"), &input, "-o", &other.display().to_string()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let retagged = dir.join("retagged");
+    let r = build(&retagged, &["--from-tags", &other.display().to_string()]);
+    assert!(r.stderr.contains("; 4 tagged\n"), "{}", r.stderr);
+    assert_eq!(export(&retagged.join("store"), &graphs), want);
+
+    // Bad lines are named and skipped; --strict stops at the first.
+    let bad = dir.join("bad.jsonl");
+    let mut text = std::fs::read_to_string(&tags).unwrap();
+    text.push_str("{\"id\": \"x\", \"title\": \"no record\", \"concepts\": [], \"entities\": [], \"keywords\": [], \"ontology\": \"1\"}\nnot json\n");
+    std::fs::write(&bad, text).unwrap();
+    let r = build(&dir.join("bad"), &["--from-tags", &bad.display().to_string()]);
+    assert!(r.stderr.contains("bad.jsonl: line 6: no `paper` record"), "{}", r.stderr);
+    assert!(r.stderr.contains("bad.jsonl: line 7: "), "{}", r.stderr);
+    let out = dir.join("strict").display().to_string();
+    let r = run(&["build", "--out", &out, "--strict", "--from-tags", &bad.display().to_string()], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+/// `export rdf --chunk-quads`: numbered files, each a whole document, gzipped by name;
+/// together the same quads as one export.
+#[test]
+fn chunked_exports_are_whole_documents_that_add_up() {
+    use std::io::Read;
+    let store = example_store();
+    let dir = scratch("chunks");
+    let whole = export(store, &["--format", "nquads"]);
+    let out = dir.join("kg.nq.gz").display().to_string();
+    let r = run(&["export", "rdf", "--store", &store.display().to_string(), "--out", &out, "--chunk-quads", "40000"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want_chunks = whole.lines().count().div_ceil(40_000);
+    assert!(want_chunks >= 3, "{want_chunks}");
+    let mut joined = String::new();
+    for i in 1..=want_chunks {
+        let path = dir.join(format!("kg-{i:05}.nq.gz"));
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()).read_to_string(&mut text).unwrap();
+        assert!(text.lines().count() <= 40_000);
+        joined.push_str(&text);
+    }
+    assert!(!dir.join(format!("kg-{:05}.nq.gz", want_chunks + 1)).exists());
+    assert_eq!(joined, whole);
+
+    // Turtle chunks carry their prefixes: each parses alone.
+    let out = dir.join("kg.ttl").display().to_string();
+    let r = run(&["export", "rdf", "--store", &store.display().to_string(), "--out", &out, "--chunk-quads", "100000", "--graph", "papers"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut triples = 0;
+    for i in 1.. {
+        let Ok(bytes) = std::fs::read(dir.join(format!("kg-{i:05}.ttl"))) else { break };
+        let parser = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle);
+        triples += parser.for_slice(&bytes).map(|q| q.unwrap()).count();
+    }
+    assert_eq!(triples, export(store, &["--format", "ntriples", "--graph", "papers"]).lines().count());
+}

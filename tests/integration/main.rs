@@ -15,6 +15,7 @@ mod kg;
 mod link;
 mod mock;
 mod ner;
+mod spark;
 mod sparql;
 mod trends;
 mod update;

@@ -33,14 +33,14 @@ use crate::text::label_key;
 use gazetteer::{Entry, Gazetteer};
 use key::{compact, entity_key, is_size, size_family};
 use lexicon::{is_hardware, Lexicon};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 /// The five entity types of the annotation guideline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityType {
     Model,
@@ -82,7 +82,7 @@ impl fmt::Display for EntityType {
 }
 
 /// Which rule proposed a name or gave it a type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EntityRule {
     /// A gazetteer entry (or one with a version or size suffix).
@@ -134,7 +134,7 @@ impl EntityRule {
 }
 
 /// Where an entity is named.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityMention {
     pub field: Field,
     pub start: usize,
@@ -143,7 +143,7 @@ pub struct EntityMention {
 }
 
 /// Why a name is an entity or has its type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntityEvidence {
     pub rule: EntityRule,
     pub field: Field,
@@ -161,7 +161,7 @@ pub struct EntityEvidence {
 }
 
 /// One distinct entity of a paper.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
     /// The fullest form the paper writes.
     pub text: String,
@@ -181,7 +181,7 @@ pub struct Entity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub concept: Option<String>,
     /// Repositories of the artifact linked in the text.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub urls: Vec<String>,
     pub mentions: Vec<EntityMention>,
     pub evidence: Vec<EntityEvidence>,

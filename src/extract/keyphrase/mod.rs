@@ -34,7 +34,7 @@ pub mod table;
 
 use crate::link::document::{Document, Field, FieldText};
 use crate::ontology::Ontology;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::ops::Range;
 use table::{lower_hash, Fnv, HashedMap, KeyphraseTable, PreHashed};
@@ -65,7 +65,7 @@ impl Default for KeyphraseConfig {
 }
 
 /// One keyphrase of a paper, best first in [`crate::link::Tagged::keywords`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Keyphrase {
     /// As first written in the paper (case kept, except capitals due only to position).
     pub text: String,

@@ -23,7 +23,7 @@ pub mod openalex;
 pub mod ris;
 pub mod s2;
 
-mod json_util;
+pub(crate) mod json_util;
 #[cfg(test)]
 mod test_util;
 mod util;
