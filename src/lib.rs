@@ -9,6 +9,7 @@
 //! petgraph, and its analytics), [`sparql`] (queries over the store), [`serve`] (over HTTP),
 //! [`export`] (other formats), [`report`] (topic trends over time and the brief on one
 //! topic); [`update`] follows live sources into a store (fetch, build, reports) day by day.
+//! [`synth`] makes large synthetic corpora from real ones for the scale benchmarks.
 
 pub mod build;
 pub mod eval;
@@ -24,5 +25,6 @@ pub mod rdf;
 pub mod report;
 pub mod serve;
 pub mod sparql;
+pub mod synth;
 pub mod text;
 pub mod update;

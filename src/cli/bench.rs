@@ -65,6 +65,20 @@ enum BenchWhat {
         #[arg(long, default_value = "month", value_name = "week|month|quarter|year")]
         by: topicgraph::report::Granularity,
     },
+    /// Make a synthetic corpus for scale benchmarks: the real papers of INPUT first, then
+    /// recombinations of them (titles, abstract sentences, authors, dates, categories) up to
+    /// --papers, as canonical JSON Lines (gzipped when --out ends in .gz). Deterministic.
+    Corpus {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        /// Papers to write.
+        #[arg(long, value_name = "N")]
+        papers: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, short, value_name = "FILE")]
+        out: String,
+    },
     /// Query latency on a built store: each query run --runs times after one warm-up run;
     /// p50, p95 and max per query.
     Query {
@@ -86,7 +100,35 @@ pub fn run(args: BenchArgs) -> Result<u8> {
         BenchWhat::Build { inputs, out, batch, link } => bench_build(&inputs, &out, batch, &link),
         BenchWhat::Query { store, queries, runs } => bench_query(&store, queries, runs),
         BenchWhat::Trends { mut corpus, by } => bench_trends(&mut corpus, by),
+        BenchWhat::Corpus { inputs, papers, seed, out } => bench_corpus(&inputs, papers, seed, &out),
     }
+}
+
+fn bench_corpus(inputs: &[String], count: u64, seed: u64, out: &str) -> Result<u8> {
+    let t = Instant::now();
+    let mut real = Vec::new();
+    let cfg = ReadConfig { merge: false, ..Default::default() };
+    read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
+        real.push(p);
+        Ok(())
+    })?;
+    if real.is_empty() {
+        anyhow::bail!("no papers in {}", inputs.join(" "));
+    }
+    eprintln!("read {} real papers in {:.1}s", real.len(), t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    crate::cli::papers::with_output(out, |w| {
+        let mut line = Vec::new();
+        topicgraph::synth::generate(&real, count, seed, &mut |p| {
+            line.clear();
+            serde_json::to_writer(&mut line, &p).map_err(std::io::Error::other)?;
+            line.push(b'\n');
+            w.write_all(&line)
+        })
+        .context("writing the corpus")
+    })?;
+    report("corpus", count, t.elapsed().as_secs_f64(), Some(format!("{} real, {} recombined -> {out}", real.len().min(count as usize), count.saturating_sub(real.len() as u64))));
+    Ok(0)
 }
 
 fn bench_build(inputs: &[String], out: &std::path::Path, batch: usize, link: &crate::cli::tag::LinkArgs) -> Result<u8> {
@@ -126,7 +168,7 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 }
 
 fn bench_query(store: &std::path::Path, mut queries: Vec<std::path::PathBuf>, runs: usize) -> Result<u8> {
-    use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+    use topicgraph::sparql::{evaluate, QueryOptions};
     if queries.is_empty() {
         queries = std::fs::read_dir("examples/queries").context("examples/queries")?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "rq")).collect();
         queries.sort();
@@ -137,21 +179,12 @@ fn bench_query(store: &std::path::Path, mut queries: Vec<std::path::PathBuf>, ru
     for path in &queries {
         let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
         let mut times = Vec::with_capacity(runs);
-        let mut results = 0usize;
+        let mut results = 0u64;
         let runs = runs.max(1);
         for i in 0..=runs {
             let t = Instant::now();
-            let mut prepared = SparqlEvaluator::new();
-            for (p, ns) in topicgraph::rdf::vocab::PREFIXES {
-                prepared = prepared.with_prefix(*p, *ns)?;
-            }
-            let mut q = prepared.parse_query(&text).with_context(|| path.display().to_string())?;
-            q.dataset_mut().set_default_graph_as_union();
-            results = match q.on_store(&kg).execute()? {
-                QueryResults::Solutions(s) => s.count(),
-                QueryResults::Boolean(_) => 1,
-                QueryResults::Graph(g) => g.count(),
-            };
+            // What `topicgraph query` does: the vocabulary prefixes, the union default graph.
+            results = evaluate(&kg, &text, &QueryOptions::default()).and_then(|e| e.count()).with_context(|| path.display().to_string())?;
             if i > 0 {
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
             }

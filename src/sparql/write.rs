@@ -34,6 +34,16 @@ impl Evaluation {
         }
     }
 
+    /// Compute every result without writing it; returns the number of rows (triples for a
+    /// graph, 1 for ASK). For `bench query`.
+    pub fn count(self) -> Result<u64, SparqlError> {
+        match self.results {
+            QueryResults::Boolean(_) => Ok(1),
+            QueryResults::Solutions(solutions) => self.deadline.pull(solutions, |_| Ok(())),
+            QueryResults::Graph(triples) => self.deadline.pull(triples, |_| Ok(())),
+        }
+    }
+
     /// Write every result to `out` in `format`; returns `out` and the number of rows (triples
     /// for a graph, 1 for ASK). Past `cap` bytes it stops with [`SparqlError::TooLarge`]; past
     /// the deadline with [`SparqlError::Timeout`]. On error, part of the output may have been
