@@ -20,6 +20,7 @@ pub mod graph;
 pub mod ingest;
 pub mod link;
 pub mod model;
+pub mod output;
 pub mod ontology;
 pub mod rdf;
 pub mod report;

@@ -143,6 +143,7 @@ pub fn build_files(
 
     let t = Instant::now();
     summary.ontology_loaded = write::sync_ontology(&ctx)?;
+    let fresh = write::no_tagged_papers(&ctx)?;
     summary.time("ontology", t);
 
     // The reader calls back with merged papers; batches are written as they fill. A store
@@ -176,7 +177,7 @@ pub fn build_files(
     process(&ctx, batch, &mut summary)?;
 
     let t = Instant::now();
-    summary.retagged_for_ontology = write::retag_stale(&ctx, cfg.batch, &mut summary)?;
+    summary.retagged_for_ontology = write::retag_stale(&ctx, cfg.batch, &mut summary, fresh)?;
     summary.time("retag", t);
     write::record_run(&ctx, started, &cfg.command, &summary)?;
     Ok(summary)

@@ -63,6 +63,7 @@ pub fn build_tagged(
     let started = std::time::SystemTime::now();
     let t = Instant::now();
     summary.ontology_loaded = write::sync_ontology(&ctx)?;
+    let fresh = write::no_tagged_papers(&ctx)?;
     summary.time("ontology", t);
 
     // A batch holds no two papers that share an id: the second waits for the next batch,
@@ -105,7 +106,7 @@ pub fn build_tagged(
     flush(&mut batch, &mut ids, &mut summary)?;
 
     let t = Instant::now();
-    summary.retagged_for_ontology = write::retag_stale(&ctx, cfg.batch, &mut summary)?;
+    summary.retagged_for_ontology = write::retag_stale(&ctx, cfg.batch, &mut summary, fresh)?;
     summary.time("retag", t);
     write::record_run(&ctx, started, &cfg.command, &summary)?;
     Ok(summary)

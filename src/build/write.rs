@@ -152,8 +152,16 @@ fn owned_quads(tx: &Transaction, node: NamedNodeRef, g: NamedNodeRef) -> Result<
     Ok(out)
 }
 
-/// Re-tag stored papers tagged with another ontology version, a batch at a time.
-pub fn retag_stale(ctx: &Ctx, batch: usize, summary: &mut BuildSummary) -> Result<u64, BuildError> {
+/// Whether the store holds no tagged paper yet (checked before a build writes any).
+pub fn no_tagged_papers(ctx: &Ctx) -> Result<bool, BuildError> {
+    let state = ctx.graph(Graph::State);
+    Ok(ctx.store.quads_for_pattern(None, Some(tg("taggedWith").as_ref()), None, Some(GraphNameRef::NamedNode(state.as_ref()))).next().is_none())
+}
+
+/// Re-tag stored papers tagged with another ontology version, a batch at a time. `fresh`:
+/// the store had no tagged paper before this build, so every paper was just tagged with the
+/// current version and the scan is skipped.
+pub fn retag_stale(ctx: &Ctx, batch: usize, summary: &mut BuildSummary, fresh: bool) -> Result<u64, BuildError> {
     let state = ctx.graph(Graph::State);
     let current = literal(&ctx.version);
     let tagged_with = tg("taggedWith");
@@ -162,6 +170,12 @@ pub fn retag_stale(ctx: &Ctx, batch: usize, summary: &mut BuildSummary) -> Resul
     // was killed is redone.
     let marker = Quad::new(ctx.iris().scheme(), tg("allTaggedWith"), current.clone(), state.clone());
     if ctx.store.contains(&marker)? {
+        return Ok(0);
+    }
+    if fresh {
+        let mut tx = ctx.store.start_transaction()?;
+        tx.insert(&marker);
+        tx.commit()?;
         return Ok(0);
     }
     let mut stale: Vec<NamedNode> = Vec::new();

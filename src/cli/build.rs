@@ -71,6 +71,8 @@ pub struct BuildArgs {
     pub fail_on_reject: bool,
     #[command(flatten)]
     pub link: LinkArgs,
+    #[command(flatten)]
+    pub analytics: AnalyticsArgs,
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -111,8 +113,8 @@ pub fn run(args: BuildArgs) -> Result<u8> {
     };
     observer.finish();
     let summary = result.with_context(|| format!("building {}", store_path.display()))?;
-    let changed = summary.added + summary.updated > 0 || summary.retagged_for_ontology > 0;
-    let after = after_build(&kg, &iris, &args.out, changed)?;
+    let changed = summary.added + summary.updated + summary.retagged_for_ontology;
+    let after = after_build(&kg, &iris, &args.out, changed, args.analytics)?;
     if !args.quiet {
         print_summary("build", &summary.read, &observer);
         after.print_analytics();
@@ -123,28 +125,56 @@ pub fn run(args: BuildArgs) -> Result<u8> {
     Ok(if args.fail_on_reject && rejected { EXIT_REJECTED } else { EXIT_OK })
 }
 
+/// When `build` and `update` recompute the corpus-wide analytics.
+#[derive(Args, Clone, Copy)]
+pub struct AnalyticsArgs {
+    /// Recompute the corpus-wide analytics (PageRank, co-occurrence, communities) now,
+    /// however few papers changed.
+    #[arg(long)]
+    pub analytics: bool,
+    /// Otherwise recompute them (and the trend report next to the store) when the papers
+    /// changed since they were last computed exceed this share of the papers they cover (on
+    /// a large store, reading every paper back takes longer than a daily update).
+    #[arg(long, default_value_t = 0.02, value_name = "X")]
+    pub analytics_share: f64,
+}
+
 /// What follows a build into `out`: analytics and reports.
 pub struct AfterBuild {
-    analytics: Option<(topicgraph::graph::WriteSummary, f64)>,
+    analytics: Analytics,
     trends: Option<(Vec<PathBuf>, f64)>,
 }
 
+enum Analytics {
+    /// Nothing changed.
+    Current,
+    Refreshed(topicgraph::graph::WriteSummary, f64),
+    /// Left as they were: papers changed since, papers they cover, the share that refreshes.
+    Kept(u64, u64, f64),
+}
+
 /// Corpus-wide analytics (PageRank, communities, co-occurrence) from the stored tags,
-/// written back to their graph when the store `changed`; then the trend report next to the
-/// store, when the store changed or the report is missing.
-pub fn after_build(kg: &store::KgStore, iris: &Iris, out: &Path, changed: bool) -> Result<AfterBuild> {
+/// written back to their graph when `changed` papers (with those of earlier builds that
+/// left them) make them due (see [`AnalyticsArgs`]); then the trend report next to the
+/// store, with the analytics or when it is missing.
+pub fn after_build(kg: &store::KgStore, iris: &Iris, out: &Path, changed: u64, policy: AnalyticsArgs) -> Result<AfterBuild> {
     let t = Instant::now();
-    let analytics = if changed {
+    let staleness = topicgraph::graph::staleness(kg, iris.base()).context("reading the analytics graph")?;
+    let analytics = if policy.analytics || (changed > 0 && staleness.due(changed, policy.analytics_share)) {
         let (concepts, papers) = load_from_store(kg).context("reading the graph back for analytics")?;
         let graph = KnowledgeGraph::build(concepts, papers, GraphConfig::default());
         let a = graph.analyze();
-        Some((write_analytics(kg, iris.base(), &a).context("writing analytics")?, t.elapsed().as_secs_f64()))
+        Analytics::Refreshed(write_analytics(kg, iris.base(), &a).context("writing analytics")?, t.elapsed().as_secs_f64())
+    } else if changed > 0 {
+        topicgraph::graph::note_changes(kg, iris.base(), changed).context("writing the analytics graph")?;
+        Analytics::Kept(staleness.changed_since + changed, staleness.analysed.unwrap_or(0), policy.analytics_share)
     } else {
-        None
+        Analytics::Current
     };
     kg.flush().context("flushing the store")?;
     let t = Instant::now();
-    let trends = if changed || !out.join("trends.html").exists() {
+    // The report reads every paper too: it follows the analytics.
+    let trends = if matches!(analytics, Analytics::Refreshed(..)) || !out.join("trends.html").exists() {
         let paths = crate::cli::trends::write_next_to_store(kg, out, &out.join("store").display().to_string()).context("writing the trend report")?;
         Some((paths, t.elapsed().as_secs_f64()))
     } else {
@@ -155,8 +185,13 @@ pub fn after_build(kg: &store::KgStore, iris: &Iris, out: &Path, changed: bool) 
 
 impl AfterBuild {
     pub fn print_analytics(&self) {
-        if let Some((a, secs)) = &self.analytics {
-            eprintln!("  analytics  {} concepts, {} co-occurring pairs ({} triples) in {secs:.2}s", a.concepts, a.pairs, a.triples);
+        match &self.analytics {
+            Analytics::Current => {}
+            Analytics::Refreshed(a, secs) => eprintln!("  analytics  {} concepts, {} co-occurring pairs ({} triples) in {secs:.2}s", a.concepts, a.pairs, a.triples),
+            Analytics::Kept(changed, covered, share) => eprintln!(
+                "  analytics  kept: {changed} paper(s) changed since they were computed over {covered}, not over {:.0}% (--analytics recomputes them now)",
+                share * 100.0
+            ),
         }
     }
 

@@ -159,7 +159,7 @@ impl OutputFile {
         let path = std::path::Path::new(out);
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+        let tmp = topicgraph::output::temp_file_in(dir).with_context(|| format!("creating a temporary file in {}", dir.display()))?;
         let buf = BufWriter::with_capacity(1 << 20, tmp);
         let w = if out.ends_with(".gz") { OutputWriter::Gz(flate2::write::GzEncoder::new(buf, flate2::Compression::default())) } else { OutputWriter::Plain(buf) };
         Ok(OutputFile { path: path.to_path_buf(), w })

@@ -1,7 +1,7 @@
 //! `topicgraph update`: fetch what is new from the sources a config file names, build it
 //! into the store, refresh the reports. For a daily cron job.
 
-use crate::cli::build::{after_build, print_build};
+use crate::cli::build::{after_build, print_build, AnalyticsArgs};
 use crate::cli::fetch::HttpArgs;
 use crate::cli::papers::print_summary;
 use crate::cli::progress::StderrObserver;
@@ -53,6 +53,8 @@ pub struct UpdateArgs {
     pub http: HttpArgs,
     #[command(flatten)]
     pub link: LinkArgs,
+    #[command(flatten)]
+    pub analytics: AnalyticsArgs,
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -83,7 +85,7 @@ pub fn run(mut args: UpdateArgs) -> Result<u8> {
     let until = args.until.unwrap_or_else(today);
     let cfg = BuildConfig { categories: config.categories.clone(), command: std::env::args().collect::<Vec<_>>().join(" "), ..Default::default() };
 
-    let (mut changed, mut failed) = (false, 0usize);
+    let (mut changed, mut failed) = (0u64, 0usize);
     for s in &sources {
         let last = cursor(&kg, &iris, &s.name)?;
         let Some((from, to)) = window(last, s.since, until) else {
@@ -108,7 +110,7 @@ pub fn run(mut args: UpdateArgs) -> Result<u8> {
         observer.finish();
         let summary = result.with_context(|| format!("{}: building {}", s.name, store_path.display()))?;
         set_cursor(&kg, &iris, &s.name, to).with_context(|| format!("{}: saving its cursor", s.name))?;
-        changed |= summary.added + summary.updated > 0 || summary.retagged_for_ontology > 0;
+        changed += summary.added + summary.updated + summary.retagged_for_ontology;
         if !quiet {
             eprintln!(
                 "{}: {from} to {to}: {} page(s) ({} from the cache), {} record(s) in {fetch_secs:.1}s; {} new paper(s), {} updated, {} unchanged",
@@ -124,7 +126,7 @@ pub fn run(mut args: UpdateArgs) -> Result<u8> {
             print_build(&summary, &store_path, t);
         }
     }
-    let after = after_build(&kg, &iris, &out, changed)?;
+    let after = after_build(&kg, &iris, &out, changed, args.analytics)?;
     if !quiet {
         after.print_analytics();
         after.print_trends();

@@ -59,7 +59,7 @@ impl Cache {
         let path = self.path(key);
         let dir = path.parent().expect("cache paths have a parent");
         std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        let mut tmp = crate::output::temp_file_in(dir)?;
         tmp.write_all(body)?;
         tmp.as_file().sync_data()?;
         tmp.persist(&path).map_err(|e| e.error)?;

@@ -18,6 +18,8 @@ pub struct Analytics {
     /// Communities found by Louvain (a concept without positive co-occurrence is its own).
     pub communities: usize,
     pub modularity: f64,
+    /// Papers the figures are computed over.
+    pub papers: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -96,7 +98,7 @@ impl KnowledgeGraph {
                 PairAnalytics { a: ca.id.clone(), b: cb.id.clone(), a_iri: ca.iri(), b_iri: cb.iri(), count: c.count, pmi: c.pmi, npmi: c.npmi }
             })
             .collect();
-        Analytics { concepts, pairs, communities: partition.count, modularity: partition.modularity }
+        Analytics { concepts, pairs, communities: partition.count, modularity: partition.modularity, papers: self.papers.len() as u64 }
     }
 }
 

@@ -35,7 +35,7 @@ pub use path::{ConceptPath, PathStep};
 pub use related::{Related, SkosRelation};
 pub use similar::{SharedConcept, Similar};
 pub use stats::{ConceptRank, GraphStats};
-pub use write::{write_analytics, WriteSummary};
+pub use write::{note_changes, staleness, write_analytics, Staleness, WriteSummary};
 
 use serde::Serialize;
 

@@ -156,6 +156,19 @@ fn forced_format_and_out_file() {
     assert!(r.stdout.is_empty());
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(text.lines().count(), 2, "canonical reads crawler lines as papers with their own ids");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "written like any file, not owner-only");
+    }
+    // `.gz` names are gzipped.
+    let gz = dir.path().join("papers.jsonl.gz");
+    let r = run(&["papers", "--format", "canonical", &data("formats/crawler_sample.jsonl"), "--out", gz.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(std::fs::File::open(&gz).unwrap()), &mut unzipped).unwrap();
+    assert_eq!(unzipped, text);
 }
 
 #[test]

@@ -315,3 +315,28 @@ fn chunked_exports_are_whole_documents_that_add_up() {
     }
     assert_eq!(triples, export(store, &["--format", "ntriples", "--graph", "papers"]).lines().count());
 }
+
+/// The corpus-wide analytics are recomputed when the papers changed since they were computed
+/// exceed --analytics-share of those they cover, or on --analytics; otherwise the changes
+/// are counted, so small daily updates add up to a refresh.
+#[test]
+fn analytics_refresh_when_enough_papers_changed() {
+    let out = scratch("analytics-share");
+    let first = build(&out, &[&data("link/papers.jsonl")]);
+    assert!(first.stderr.contains("analytics  "), "{}", first.stderr);
+    assert!(!first.stderr.contains("analytics  kept"), "{}", first.stderr);
+    let analysed = |store: &Path| {
+        let v = query_json(store, "SELECT ?n ?c WHERE { ?g tg:papersAnalysed ?n OPTIONAL { ?g tg:papersChangedSince ?c } }");
+        let row = &v["results"]["bindings"][0];
+        (row["n"]["value"].as_str().unwrap().to_string(), row.get("c").map(|c| c["value"].as_str().unwrap().to_string()))
+    };
+    let store = out.join("store");
+    assert_eq!(analysed(&store), ("4".to_string(), None));
+    let kept = build(&out, &["--analytics-share", "1.0", &data("rdf/papers.jsonl")]);
+    assert!(kept.stderr.contains("analytics  kept: 3 paper(s) changed since they were computed over 4, not over 100%"), "{}", kept.stderr);
+    assert_eq!(analysed(&store), ("4".to_string(), Some("3".to_string())));
+    let forced = build(&out, &["--analytics", &data("rdf/papers.jsonl")]);
+    assert!(forced.stderr.contains("0 added, 0 updated"), "{}", forced.stderr);
+    assert!(!forced.stderr.contains("kept"), "{}", forced.stderr);
+    assert_eq!(analysed(&store), ("7".to_string(), None));
+}

@@ -263,7 +263,7 @@ impl Tagger {
         let p = std::path::Path::new(path);
         let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| NerError::io(path, e))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| NerError::io(path, e))?;
+        let mut tmp = crate::output::temp_file_in(dir).map_err(|e| NerError::io(path, e))?;
         tmp.write_all(&self.to_bytes()).map_err(|e| NerError::io(path, e))?;
         tmp.persist(p).map_err(|e| NerError::io(path, e.error))?;
         Ok(())
