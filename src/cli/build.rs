@@ -114,11 +114,14 @@ pub fn run(args: BuildArgs) -> Result<u8> {
     observer.finish();
     let summary = result.with_context(|| format!("building {}", store_path.display()))?;
     let changed = summary.added + summary.updated + summary.retagged_for_ontology;
-    let after = after_build(&kg, &iris, &args.out, changed, args.analytics)?;
+    // What the build did first: the corpus-wide steps after it can take long on a large store.
     if !args.quiet {
         print_summary("build", &summary.read, &observer);
-        after.print_analytics();
         print_build(&summary, &store_path, started);
+    }
+    let after = after_build(&kg, &iris, &args.out, changed, args.analytics)?;
+    if !args.quiet {
+        after.print_analytics();
         after.print_trends();
     }
     let rejected = summary.read.rejected > 0 || summary.read.failed_files > 0;
