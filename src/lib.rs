@@ -24,6 +24,7 @@ pub mod output;
 pub mod ontology;
 pub mod rdf;
 pub mod report;
+pub mod rng;
 pub mod serve;
 pub mod sparql;
 pub mod synth;

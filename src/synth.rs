@@ -10,26 +10,10 @@
 //! count and seed give the same bytes.
 
 use crate::ingest::clean::normalize_title;
+use crate::rng::SplitMix;
 use crate::model::Paper;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
-
-/// Deterministic pseudo-random numbers (SplitMix64): fast, and the same on every platform.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Sentences of an abstract: split after `.`, `?` or `!` followed by a space and a capital
 /// or digit (good enough to recombine; abbreviations such as "e.g. the" stay whole).

@@ -138,13 +138,7 @@ pub fn build_files(
     observer: &mut dyn crate::ingest::read::ReadObserver,
 ) -> Result<BuildSummary, BuildError> {
     let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.ontology().version() };
-    let mut summary = BuildSummary::default();
-    let started = std::time::SystemTime::now();
-
-    let t = Instant::now();
-    summary.ontology_loaded = write::sync_ontology(&ctx)?;
-    let fresh = write::no_tagged_papers(&ctx)?;
-    summary.time("ontology", t);
+    let (mut summary, run) = start(&ctx)?;
 
     // The reader calls back with merged papers; batches are written as they fill. A store
     // error inside the callback is kept here and the read is stopped with a marker error.
@@ -175,11 +169,32 @@ pub fn build_files(
     summary.read = read?;
     summary.stages.push(("read", (t_read.elapsed().as_secs_f64() - busy).max(0.0)));
     process(&ctx, batch, &mut summary)?;
+    finish(&ctx, cfg, summary, run)
+}
 
+/// When a build started and whether the store had no tagged paper then.
+pub(crate) struct Run {
+    started: std::time::SystemTime,
+    fresh: bool,
+}
+
+/// The start of every build: the ontology graph brought up to date.
+pub(crate) fn start(ctx: &Ctx) -> Result<(BuildSummary, Run), BuildError> {
+    let mut summary = BuildSummary::default();
+    let started = std::time::SystemTime::now();
     let t = Instant::now();
-    summary.retagged_for_ontology = write::retag_stale(&ctx, cfg.batch, &mut summary, fresh)?;
+    summary.ontology_loaded = write::sync_ontology(ctx)?;
+    let fresh = write::no_tagged_papers(ctx)?;
+    summary.time("ontology", t);
+    Ok((summary, Run { started, fresh }))
+}
+
+/// The end of every build: papers of an older ontology re-tagged, the run recorded.
+pub(crate) fn finish(ctx: &Ctx, cfg: &BuildConfig, mut summary: BuildSummary, run: Run) -> Result<BuildSummary, BuildError> {
+    let t = Instant::now();
+    summary.retagged_for_ontology = write::retag_stale(ctx, cfg.batch, &mut summary, run.fresh)?;
     summary.time("retag", t);
-    write::record_run(&ctx, started, &cfg.command, &summary)?;
+    write::record_run(ctx, run.started, &cfg.command, &summary)?;
     Ok(summary)
 }
 

@@ -8,7 +8,7 @@
 //! Otherwise (another ontology, or a merge with a stored record changed the text) the paper
 //! is tagged here, so the store never holds tags of another text or ontology.
 
-use super::{keep, plan, write, BuildConfig, BuildError, BuildSummary, Ctx};
+use super::{finish, keep, plan, start, write, BuildConfig, BuildError, BuildSummary, Ctx};
 use crate::ingest::clean::finalize;
 use crate::ingest::formats::json_util::json_reason;
 use crate::ingest::read::{read_records, ReadObserver};
@@ -59,12 +59,7 @@ pub fn build_tagged(
     observer: &mut dyn ReadObserver,
 ) -> Result<BuildSummary, BuildError> {
     let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.ontology().version() };
-    let mut summary = BuildSummary::default();
-    let started = std::time::SystemTime::now();
-    let t = Instant::now();
-    summary.ontology_loaded = write::sync_ontology(&ctx)?;
-    let fresh = write::no_tagged_papers(&ctx)?;
-    summary.time("ontology", t);
+    let (mut summary, run) = start(&ctx)?;
 
     // A batch holds no two papers that share an id: the second waits for the next batch,
     // where the first is in the store and the two are merged as in any build.
@@ -104,12 +99,7 @@ pub fn build_tagged(
     summary.read = read;
     summary.stages.push(("read", (t_read.elapsed().as_secs_f64() - busy).max(0.0)));
     flush(&mut batch, &mut ids, &mut summary)?;
-
-    let t = Instant::now();
-    summary.retagged_for_ontology = write::retag_stale(&ctx, cfg.batch, &mut summary, fresh)?;
-    summary.time("retag", t);
-    write::record_run(&ctx, started, &cfg.command, &summary)?;
-    Ok(summary)
+    finish(&ctx, cfg, summary, run)
 }
 
 fn process(ctx: &Ctx, batch: Vec<Pretagged>, summary: &mut BuildSummary) -> Result<(), BuildError> {

@@ -7,6 +7,7 @@
 //! quantised with one rounding rule, so the same data and settings give the same model file
 //! byte for byte.
 
+use crate::rng::SplitMix;
 use super::features::{SentenceFeatures, FEATURES_VERSION};
 use super::model::{ModelInfo, Tagger, TrainingInfo};
 use super::scheme::{Scheme, TokenSpan};
@@ -55,21 +56,6 @@ pub struct TrainReport {
     /// The epoch the returned model comes from.
     pub best_epoch: usize,
     pub spans_dropped: usize,
-}
-
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Keep spans that do not overlap: by start, the longer first. Returns how many were dropped.
