@@ -140,6 +140,10 @@ pub struct AnalyticsArgs {
     /// a large store, reading every paper back takes longer than a daily update).
     #[arg(long, default_value_t = 0.02, value_name = "X")]
     pub analytics_share: f64,
+    /// Below this many papers, the analytics and the report are cheap: recompute them after
+    /// every build that changed something.
+    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    pub analytics_min_papers: u64,
 }
 
 /// What follows a build into `out`: analytics and reports.
@@ -163,7 +167,7 @@ enum Analytics {
 pub fn after_build(kg: &store::KgStore, iris: &Iris, out: &Path, changed: u64, policy: AnalyticsArgs) -> Result<AfterBuild> {
     let t = Instant::now();
     let staleness = topicgraph::graph::staleness(kg, iris.base()).context("reading the analytics graph")?;
-    let analytics = if policy.analytics || (changed > 0 && staleness.due(changed, policy.analytics_share)) {
+    let analytics = if policy.analytics || (changed > 0 && staleness.due(changed, policy.analytics_share, policy.analytics_min_papers)) {
         let (concepts, papers) = load_from_store(kg).context("reading the graph back for analytics")?;
         let graph = KnowledgeGraph::build(concepts, papers, GraphConfig::default());
         let a = graph.analyze();

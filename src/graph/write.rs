@@ -68,12 +68,13 @@ pub struct Staleness {
 }
 
 impl Staleness {
-    /// Whether `changed` more papers make the analytics due: there are none yet, or the
-    /// papers changed since they were computed exceed `share` of the papers they cover.
-    pub fn due(&self, changed: u64, share: f64) -> bool {
+    /// Whether `changed` more papers make the analytics due: there are none yet, they
+    /// cover fewer than `min_papers` (cheap to recompute), or the papers changed since they
+    /// were computed exceed `share` of the papers they cover.
+    pub fn due(&self, changed: u64, share: f64, min_papers: u64) -> bool {
         match self.analysed {
             None => true,
-            Some(n) => (self.changed_since + changed) as f64 > share * n as f64,
+            Some(n) => n < min_papers || (self.changed_since + changed) as f64 > share * n as f64,
         }
     }
 }
