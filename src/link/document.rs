@@ -3,7 +3,7 @@
 
 use crate::link::acronym::{find_definitions, Definition};
 use crate::model::Paper;
-use crate::text::{tokenize, words, Word};
+use crate::text::{text_words, Word};
 use serde::{Deserialize, Serialize};
 
 /// The text fields that are matched.
@@ -33,6 +33,8 @@ pub struct FieldText {
     pub text: String,
     /// The text as code points, for slicing by offsets.
     pub chars: Vec<char>,
+    /// The byte offset of each code point, and the text's length last.
+    bytes: Vec<usize>,
     /// Words outside math spans.
     pub words: Vec<Word>,
     /// For each word, the index of its sentence.
@@ -47,7 +49,8 @@ pub struct FieldText {
 impl FieldText {
     pub fn new(field: Field, text: &str, math: &[[usize; 2]]) -> FieldText {
         let chars: Vec<char> = text.chars().collect();
-        let all = words(&tokenize(text));
+        let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        let all = text_words(text);
         let in_math = |w: &Word| math.iter().any(|[s, e]| w.start < *e && w.end > *s);
         let words: Vec<Word> = all.into_iter().filter(|w| !in_math(w)).collect();
         let mut sentence = Vec::with_capacity(words.len());
@@ -65,12 +68,22 @@ impl FieldText {
                 current += 1;
             }
         }
-        FieldText { field, text: text.to_string(), chars, words, sentence, joins_next, sentences: current + 1 }
+        FieldText { field, text: text.to_string(), chars, bytes, words, sentence, joins_next, sentences: current + 1 }
     }
 
     /// The text between two code-point offsets.
     pub fn slice(&self, start: usize, end: usize) -> String {
-        self.chars[start.min(self.chars.len())..end.min(self.chars.len())].iter().collect()
+        self.str(start, end).to_string()
+    }
+
+    /// [`FieldText::slice`], borrowed.
+    pub fn str(&self, start: usize, end: usize) -> &str {
+        let n = self.chars.len();
+        let (s, e) = (start.min(n), end.min(n));
+        if s >= e {
+            return "";
+        }
+        &self.text[self.bytes[s]..self.bytes[e]]
     }
 }
 

@@ -9,7 +9,7 @@ use crate::text::{acronym_key, is_cased_name, label_key, looks_like_acronym};
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A label that a key stands for.
 #[derive(Debug, Clone)]
@@ -36,11 +36,11 @@ pub struct LexicalMatcher {
 
 impl LexicalMatcher {
     pub fn new(o: &Ontology) -> LexicalMatcher {
-        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut keys: HashMap<String, usize> = HashMap::default();
         let mut patterns: Vec<String> = Vec::new();
         let mut targets: Vec<Vec<Target>> = Vec::new();
-        let mut acronyms: HashMap<String, Vec<Target>> = HashMap::new();
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut acronyms: HashMap<String, Vec<Target>> = HashMap::default();
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, c) in o.concepts.iter().enumerate() {
             for (label, kind) in c.labels() {
                 let words = label.split_whitespace().count();

@@ -9,7 +9,7 @@ use crate::link::document::{Document, Field};
 use crate::link::{Matcher, Mention, Rule};
 use crate::ontology::Ontology;
 use crate::text::{tokenize, words};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Words of scope notes that name no topic.
 const STOP: &[&str] = &[
@@ -36,14 +36,14 @@ impl ScopeMatcher {
             words(&tokenize(text)).iter().map(|w| w.stem.clone()).filter(|s| s.len() >= 3 && !STOP.contains(&s.as_str()) && !s.bytes().all(|b| b.is_ascii_digit())).collect()
         };
         let notes: Vec<HashSet<String>> = o.concepts.iter().map(|c| c.scope_note.as_deref().map(stems_of).unwrap_or_default()).collect();
-        let mut df: HashMap<&str, usize> = HashMap::new();
+        let mut df: HashMap<&str, usize> = HashMap::default();
         for n in &notes {
             for w in n {
                 *df.entry(w.as_str()).or_default() += 1;
             }
         }
         let total = notes.iter().filter(|n| !n.is_empty()).count().max(1) as f64;
-        let mut index: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
+        let mut index: HashMap<String, Vec<(usize, f64)>> = HashMap::default();
         let mut totals = vec![0.0; notes.len()];
         for (i, n) in notes.iter().enumerate() {
             let mut ws: Vec<(&String, f64)> = n.iter().map(|w| (w, (total / df[w.as_str()] as f64).ln())).filter(|(_, idf)| *idf > 1.0).collect();
@@ -64,12 +64,14 @@ impl Matcher for ScopeMatcher {
 
     fn find(&self, doc: &Document, out: &mut Vec<Mention>) {
         // Distinct scope stems of title and abstract, at their first occurrence.
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut firsts: Vec<(&str, Field, usize)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::default();
+        let mut firsts: Vec<(&str, &[(usize, f64)], Field, usize)> = Vec::new();
         for f in doc.fields.iter().filter(|f| f.field != Field::Keywords) {
             for (k, w) in f.words.iter().enumerate() {
-                if self.index.contains_key(&w.stem) && seen.insert(w.stem.as_str()) {
-                    firsts.push((w.stem.as_str(), f.field, k));
+                if let Some(postings) = self.index.get(&w.stem) {
+                    if seen.insert(w.stem.as_str()) {
+                        firsts.push((w.stem.as_str(), postings, f.field, k));
+                    }
                 }
             }
         }
@@ -77,8 +79,8 @@ impl Matcher for ScopeMatcher {
         let mut weight = vec![0.0f64; self.totals.len()];
         let mut count = vec![0u32; self.totals.len()];
         let mut touched: Vec<usize> = Vec::new();
-        for (stem, _, _) in &firsts {
-            for &(c, w) in &self.index[*stem] {
+        for (_, postings, _, _) in &firsts {
+            for &(c, w) in *postings {
                 if count[c] == 0 {
                     touched.push(c);
                 }
@@ -94,7 +96,7 @@ impl Matcher for ScopeMatcher {
             // The words share one piece of evidence: together they weigh about as much as
             // one mention, scaled by how much of the note the paper covers.
             let strength = (weight[c] / self.totals[c]).min(1.0) / count[c] as f64;
-            for &(stem, field, k) in firsts.iter().filter(|(stem, _, _)| self.index[*stem].iter().any(|&(x, _)| x == c)) {
+            for &(stem, _, field, k) in firsts.iter().filter(|(_, postings, _, _)| postings.iter().any(|&(x, _)| x == c)) {
                 let Some(f) = doc.field(field) else { continue };
                 let w = &f.words[k];
                 out.push(Mention { concept: c, field, start: w.start, end: w.end, text: w.text.clone(), rule: Rule::Semantic, label: format!("scope: {stem}"), matcher: "scope", words: (k, k), label_words: 2, strength });

@@ -10,6 +10,7 @@
 
 use crate::link::document::{Document, Field, FieldText};
 use crate::link::{Evidence, Mention, Rule};
+use crate::text::Word;
 
 /// The weights, documented in the README; `Default` is what `tag` uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,17 +160,20 @@ fn passing_cue(f: &FieldText, k: usize) -> Option<String> {
 /// A prior-work modifier one or two words before word `k`.
 fn prior_work(f: &FieldText, k: usize) -> Option<String> {
     (k.saturating_sub(2)..k).find_map(|i| {
-        let t = f.words[i].text.to_ascii_lowercase();
-        (f.sentence[i] == f.sentence[k] && PRIOR_WORK.contains(&t.as_str())).then_some(t)
+        let t = &f.words[i].text;
+        PRIOR_WORK.iter().find(|p| f.sentence[i] == f.sentence[k] && t.eq_ignore_ascii_case(p)).map(|p| p.to_string())
     })
 }
 
 /// "we propose ...", "this paper/work", "our ...", "in this paper".
 fn is_contribution_sentence(f: &FieldText, sentence: usize) -> bool {
-    let words: Vec<String> = f.words.iter().zip(&f.sentence).filter(|(_, s)| **s == sentence).map(|(w, _)| w.text.to_ascii_lowercase()).collect();
-    words.windows(2).any(|p| (p[0] == "this" && (p[1] == "paper" || p[1] == "work")) || (p[0] == "we" && CONTRIBUTION_VERBS.iter().any(|v| p[1].starts_with(v))))
-        || words.windows(3).any(|p| p[0] == "we" && CONTRIBUTION_VERBS.iter().any(|v| p[2].starts_with(v)))
-        || words.iter().any(|w| w == "our")
+    // Sentence numbers never decrease along the words: the sentence is one run of them.
+    let words = &f.words[f.sentence.partition_point(|&s| s < sentence)..f.sentence.partition_point(|&s| s <= sentence)];
+    let is = |w: &Word, x: &str| w.text.eq_ignore_ascii_case(x);
+    let verb = |w: &Word| CONTRIBUTION_VERBS.iter().any(|v| w.text.len() >= v.len() && w.text.as_bytes()[..v.len()].eq_ignore_ascii_case(v.as_bytes()));
+    words.windows(2).any(|p| (is(&p[0], "this") && (is(&p[1], "paper") || is(&p[1], "work"))) || (is(&p[0], "we") && verb(&p[1])))
+        || words.windows(3).any(|p| is(&p[0], "we") && verb(&p[2]))
+        || words.iter().any(|w| is(w, "our"))
 }
 
 #[cfg(test)]

@@ -24,13 +24,20 @@ fn is_joiner(c: char) -> bool {
 /// `v1.5`, not a sentence end), with trailing `+` kept (`HumanEval+`, `C++`, `MiniWob++`).
 /// Apostrophes join only inside words (`model's` is split before `'s`).
 pub fn tokenize(text: &str) -> Vec<Token> {
-    // (char, byte offset) pairs: tokens are cut from the text by bytes (one exact
-    // allocation each) and reported by code points.
+    let mut out = Vec::with_capacity(text.len() / 6);
+    for_each_atom(text, |start, end, atom| out.push(Token { text: atom.to_string(), start, end }));
+    out
+}
+
+/// The atoms of [`tokenize`] without allocating them: `f(start, end, text)` for each, with
+/// code-point offsets.
+fn for_each_atom(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    // (char, byte offset) pairs: atoms are cut from the text by bytes and reported by code
+    // points.
     let chars: Vec<(char, usize)> = text.char_indices().map(|(b, c)| (c, b)).collect();
     let n = chars.len();
     let at = |i: usize| chars[i].0;
     let byte = |i: usize| if i < n { chars[i].1 } else { text.len() };
-    let mut out = Vec::with_capacity(n / 5);
     let mut i = 0;
     while i < n {
         if !at(i).is_alphanumeric() {
@@ -59,10 +66,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         while j < n && at(j) == '+' {
             j += 1;
         }
-        out.push(Token { text: text[byte(start)..byte(j)].to_string(), start, end: j });
+        f(start, j, &text[byte(start)..byte(j)]);
         i = j;
     }
-    out
 }
 
 /// A word: part of an atom between hyphens/underscores, with its forms for matching.
@@ -82,16 +88,32 @@ pub struct Word {
 pub fn words(tokens: &[Token]) -> Vec<Word> {
     let mut out = Vec::with_capacity(tokens.len() + tokens.len() / 4);
     for (ti, t) in tokens.iter().enumerate() {
-        let mut offset = t.start;
-        for part in t.text.split(['-', '_']) {
-            let len = part.chars().count();
-            if !part.is_empty() {
-                out.push(Word { text: part.to_string(), stem: stem(part), start: offset, end: offset + len, atom: ti });
-            }
-            offset += len + 1;
-        }
+        push_words(&mut out, ti, t.start, &t.text);
     }
     out
+}
+
+/// `words(&tokenize(text))`, without the tokens in between.
+pub fn text_words(text: &str) -> Vec<Word> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut ti = 0;
+    for_each_atom(text, |start, _, atom| {
+        push_words(&mut out, ti, start, atom);
+        ti += 1;
+    });
+    out
+}
+
+/// The words of atom number `ti`, which starts at code point `start`.
+fn push_words(out: &mut Vec<Word>, ti: usize, start: usize, atom: &str) {
+    let mut offset = start;
+    for part in atom.split(['-', '_']) {
+        let len = part.chars().count();
+        if !part.is_empty() {
+            out.push(Word { text: part.to_string(), stem: stem(part), start: offset, end: offset + len, atom: ti });
+        }
+        offset += len + 1;
+    }
 }
 
 /// The matching form of a word: lowercase, without inflection (plural `-s`/`-es`/`-ies`,
@@ -156,7 +178,9 @@ pub fn stem(word: &str) -> String {
 /// (`key-value caches`, `key value cache` -> `keyvaluecache`). Characters other than
 /// letters, digits and `+` are dropped.
 pub fn label_key(label: &str) -> String {
-    words(&tokenize(label)).iter().map(|w| w.stem.as_str()).collect::<Vec<_>>().concat()
+    let mut key = String::with_capacity(label.len());
+    for_each_atom(label, |_, _, atom| atom.split(['-', '_']).filter(|p| !p.is_empty()).for_each(|p| key.push_str(&stem(p))));
+    key
 }
 
 /// Whether a label is written like an acronym (`MoE`, `RLHF`, `KV`, `GPT-4`, `LLMs`): one

@@ -4,8 +4,7 @@
 
 use super::EntityType;
 use crate::text::stem;
-use rustc_hash::FxHashMap;
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 
 /// Head nouns and the type they give the name they belong to. Per the annotation guideline,
 /// the paper's own wording decides: "system", "framework", "library" -> software; "method",
@@ -204,7 +203,7 @@ impl Lexicon {
         self.naming.contains(word)
     }
     pub fn is_own(&self, word: &str) -> bool {
-        self.own.contains(word.to_lowercase().as_str())
+        with_lower(word, |w| self.own.contains(w))
     }
     pub fn is_eval(&self, word: &str) -> bool {
         self.eval.get(word).is_some()
@@ -215,7 +214,20 @@ impl Lexicon {
     }
     /// A capitalised word that starts sentences and names nothing.
     pub fn is_cap_stop(&self, word: &str) -> bool {
-        self.cap_stop.contains(word.to_lowercase().as_str())
+        with_lower(word, |w| self.cap_stop.contains(w))
+    }
+}
+
+/// `f` of the word in lower case; short ASCII words (nearly all) without an allocation.
+fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if word.is_ascii() && word.len() <= buf.len() {
+        let b = &mut buf[..word.len()];
+        b.copy_from_slice(word.as_bytes());
+        b.make_ascii_lowercase();
+        f(std::str::from_utf8(b).expect("ASCII"))
+    } else {
+        f(&word.to_lowercase())
     }
 }
 

@@ -35,6 +35,7 @@ use key::{compact, entity_key, is_size, size_family};
 use lexicon::{is_hardware, Lexicon};
 use serde::{Deserialize, Serialize};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -232,27 +233,30 @@ struct Proposal {
 
 /// An atom of a field (a token such as `GPT-4o` or `Llama-3.1-8B`) with its place.
 #[derive(Debug, Clone)]
-struct Atom {
+struct Atom<'a> {
     start: usize,
     end: usize,
-    text: String,
+    text: &'a str,
     sentence: usize,
 }
 
 /// A field seen as atoms, with URL runs left out.
 struct View<'a> {
     f: &'a FieldText,
-    atoms: Vec<Atom>,
+    atoms: Vec<Atom<'a>>,
     urls: Vec<(usize, usize)>,
     /// `gaps[i]`: the text between atom `i - 1` and atom `i`; the last is the text after
     /// the last atom.
-    gaps: Vec<String>,
+    gaps: Vec<&'a str>,
+    /// The head-noun type of each atom, looked up when first asked (0: not yet, 1: none,
+    /// 2 + i: `EntityType::ALL[i]`).
+    heads: Vec<Cell<u8>>,
 }
 
 impl<'a> View<'a> {
     fn new(f: &'a FieldText) -> View<'a> {
         let urls = urls::url_spans(&f.chars);
-        let mut atoms: Vec<Atom> = Vec::new();
+        let mut atoms: Vec<Atom> = Vec::with_capacity(f.words.len());
         let mut last_atom = usize::MAX;
         for (k, w) in f.words.iter().enumerate() {
             if urls.iter().any(|&(s, e)| w.start < e && w.end > s) {
@@ -263,12 +267,12 @@ impl<'a> View<'a> {
                 let a = atoms.last_mut().expect("atom started");
                 a.end = w.end;
             } else {
-                atoms.push(Atom { start: w.start, end: w.end, text: String::new(), sentence: f.sentence[k] });
+                atoms.push(Atom { start: w.start, end: w.end, text: "", sentence: f.sentence[k] });
                 last_atom = w.atom;
             }
         }
         for a in &mut atoms {
-            a.text = f.slice(a.start, a.end);
+            a.text = f.str(a.start, a.end);
         }
         // "EfficientNet-based", "MPI-related", "GPT-style": the name is the part before the
         // modifier, which becomes an atom of its own.
@@ -277,8 +281,8 @@ impl<'a> View<'a> {
             match a.text.rsplit_once('-').filter(|(head, tail)| MODIFIERS.contains(tail) && head.chars().any(|c| c.is_uppercase() || c.is_ascii_digit())) {
                 Some((head, tail)) => {
                     let hl = head.chars().count();
-                    split.push(Atom { start: a.start, end: a.start + hl, text: head.to_string(), sentence: a.sentence });
-                    split.push(Atom { start: a.start + hl + 1, end: a.end, text: tail.to_string(), sentence: a.sentence });
+                    split.push(Atom { start: a.start, end: a.start + hl, text: head, sentence: a.sentence });
+                    split.push(Atom { start: a.start + hl + 1, end: a.end, text: tail, sentence: a.sentence });
                 }
                 None => split.push(a),
             }
@@ -287,21 +291,22 @@ impl<'a> View<'a> {
         let mut gaps = Vec::with_capacity(split.len() + 1);
         let mut prev_end = 0;
         for a in &split {
-            gaps.push(f.slice(prev_end, a.start.max(prev_end)));
+            gaps.push(f.str(prev_end, a.start.max(prev_end)));
             prev_end = a.end;
         }
-        gaps.push(f.slice(prev_end, f.chars.len().max(prev_end)));
-        View { f, atoms: split, urls, gaps }
+        gaps.push(f.str(prev_end, f.chars.len().max(prev_end)));
+        let heads = vec![Cell::new(0); split.len()];
+        View { f, atoms: split, urls, gaps, heads }
     }
 
     /// The characters between atom `i - 1` and atom `i` (after the last atom for `i` past
     /// the end).
     fn gap(&self, i: usize) -> &str {
-        self.gaps.get(i).or(self.gaps.last()).map_or("", String::as_str)
+        self.gaps.get(i).or(self.gaps.last()).copied().unwrap_or("")
     }
 
     fn text(&self, i: usize) -> &str {
-        self.atoms.get(i).map_or("", |a| a.text.as_str())
+        self.atoms.get(i).map_or("", |a| a.text)
     }
 
     fn same_sentence(&self, i: usize, j: usize) -> bool {
@@ -334,6 +339,10 @@ enum Shape {
 fn shape(text: &str) -> Shape {
     if text.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return Shape::Number;
+    }
+    // Most words: ASCII without capitals or digits.
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        return if text.bytes().any(|b| b.is_ascii_lowercase()) { Shape::Lower } else { Shape::Number };
     }
     let (mut letters, mut upper, mut first_letter) = (0usize, 0usize, None);
     for c in text.chars().filter(|c| c.is_alphabetic()) {
@@ -586,9 +595,13 @@ impl EntityExtractor {
                 continue;
             }
             let s = hay.len();
-            for c in w.text.chars() {
-                if c.is_alphanumeric() || c == '+' {
-                    hay.extend(c.to_lowercase());
+            if w.text.is_ascii() {
+                hay.extend(w.text.bytes().filter(|b| b.is_ascii_alphanumeric() || *b == b'+').map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                for c in w.text.chars() {
+                    if c.is_alphanumeric() || c == '+' {
+                        hay.extend(c.to_lowercase());
+                    }
                 }
             }
             word_at.push((s, hay.len()));
@@ -600,13 +613,20 @@ impl EntityExtractor {
                 hay.push('\u{1}');
             }
         }
-        let starts: HashMap<usize, usize> = word_at.iter().enumerate().filter(|(_, (s, e))| e > s).map(|(k, (s, _))| (*s, k)).collect();
         let ends: HashMap<usize, usize> = word_at.iter().enumerate().filter(|(_, (s, e))| e > s).map(|(k, (_, e))| (*e, k)).collect();
         // Longest valid match per start word.
         let mut best: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
         let hb = hay.as_bytes();
-        for (s, e, entry, breaks) in self.gaz.find_all(&hay) {
-            let (Some(&w0), Some(&w1)) = (starts.get(&s), ends.get(&e)) else { continue };
+        let mut found: Vec<(usize, usize, usize, &[usize])> = Vec::new();
+        for (w0, &(s, e)) in word_at.iter().enumerate() {
+            // A match starts at a word's first byte (words in URLs have none).
+            if e > s {
+                self.gaz.find_at(hb, s, |end, entry, breaks| found.push((w0, end, entry, breaks)));
+            }
+        }
+        for (w0, e, entry, breaks) in found {
+            let s = word_at[w0].0;
+            let Some(&w1) = ends.get(&e) else { continue };
             // Every word break inside the match is one of the form's, or falls between a
             // letter and a digit ("Llama 2" for "LLaMA2").
             let consistent = (w0..w1).all(|k| {
@@ -755,7 +775,7 @@ impl EntityExtractor {
     /// atom. `allow_lower` accepts one lower-case word after an explicit naming cue.
     fn chunk_fwd(&self, v: &View, i: usize, allow_lower: bool) -> Option<usize> {
         let a = v.atoms.get(i)?;
-        let lower_ok = allow_lower && !self.lex.is_cap_stop(&a.text) && a.text.chars().any(char::is_alphabetic) && !INNER.contains(&a.text.as_str());
+        let lower_ok = allow_lower && !self.lex.is_cap_stop(&a.text) && a.text.chars().any(char::is_alphabetic) && !INNER.contains(&a.text);
         if !self.namelike(&a.text) && !lower_ok {
             return None;
         }
@@ -848,7 +868,7 @@ impl EntityExtractor {
             }
             // After a head, a comma, a verb form or a preposition ends the noun phrase; in a
             // compound the last head counts ("an LLM inference system").
-            let compound_ing = t.ends_with("ing") && self.lex.head(v.text(k + 1)).is_some() && v.gap(k + 1) == " ";
+            let compound_ing = t.ends_with("ing") && self.head_at(v, k + 1).is_some() && v.gap(k + 1) == " ";
             if found.is_some() && (gap.contains(',') || t.ends_with("ed") || (t.ends_with("ing") && !compound_ing) || SCAN_STOP.contains(&t) || matches!(t, "of" | "on" | "in" | "at" | "as" | "is" | "are")) {
                 break;
             }
@@ -857,7 +877,7 @@ impl EntityExtractor {
                 k += 2;
                 continue;
             }
-            if let Some(h) = self.lex.head(t).filter(|_| is_lower_word(t) || k > from) {
+            if let Some(h) = self.head_at(v, k).filter(|_| is_lower_word(t) || k > from) {
                 found = Some((k, h));
             } else if is_lower_word(t) && (SCAN_STOP.contains(&t) && !matches!(t, "and" | "or") || matches!(t, "of" | "on" | "in")) {
                 break;
@@ -867,9 +887,24 @@ impl EntityExtractor {
         found
     }
 
+    /// The type the head noun at atom `k` gives ([`Lexicon::head`]), memoised in the view.
+    fn head_at(&self, v: &View, k: usize) -> Option<EntityType> {
+        let cell = v.heads.get(k)?;
+        match cell.get() {
+            0 => {
+                let h = self.lex.head(&v.atoms[k].text);
+                let code = h.map_or(1, |t| 2 + EntityType::ALL.iter().position(|x| *x == t).expect("a type") as u8);
+                cell.set(code);
+                h
+            }
+            1 => None,
+            code => Some(EntityType::ALL[usize::from(code) - 2]),
+        }
+    }
+
     /// The head noun just before atom `i` ("pruning strategies, such as"): up to three atoms back.
     fn head_before(&self, v: &View, i: usize) -> Option<EntityType> {
-        (i.saturating_sub(3)..i).rev().filter(|&k| v.same_sentence(k, i)).find_map(|k| self.lex.head(v.text(k)).filter(|_| !is_capitalized(v.text(k)) || v.text(k) == "LLMs"))
+        (i.saturating_sub(3)..i).rev().filter(|&k| v.same_sentence(k, i)).find_map(|k| self.head_at(v, k).filter(|_| !is_capitalized(v.text(k)) || v.text(k) == "LLMs"))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -932,17 +967,17 @@ impl EntityExtractor {
             self.title_name(v, views, gaz, generic, props);
         }
         for i in 0..n {
-            let t = v.text(i).to_string();
+            let t = v.text(i);
             // "we propose X", "this paper introduces a new benchmark, X".
             if !title && self.lex.is_intro_verb(&t) && (i.saturating_sub(4)..i).any(|k| v.same_sentence(k, i) && self.lex.is_own(v.text(k))) {
                 self.introduced(v, i, gaz, generic, props);
             }
             // "a system named X", "called X", "namely X".
             if self.lex.is_naming(&t) {
-                let head = (i.saturating_sub(3)..i).rev().filter(|&k| v.same_sentence(k, i)).find_map(|k| self.lex.head(v.text(k)));
+                let head = (i.saturating_sub(3)..i).rev().filter(|&k| v.same_sentence(k, i)).find_map(|k| self.head_at(v, k));
                 let start = if v.text(i + 1) == "as" { i + 2 } else { i + 1 };
                 if v.same_sentence(i, start) {
-                    let lower_ok = matches!(t.as_str(), "called" | "dubbed" | "termed" | "coined") && !matches!(v.text(i.wrapping_sub(1)), "the" | "a" | "an" | "our" | "this");
+                    let lower_ok = matches!(t, "called" | "dubbed" | "termed" | "coined") && !matches!(v.text(i.wrapping_sub(1)), "the" | "a" | "an" | "our" | "this");
                     if let Some(end) = self.chunk_fwd(v, start, lower_ok) {
                         self.push(v, start, end, gaz, props, generic, EntityRule::Named, 0.9, head.map(|h| (h, 1.0)), &t);
                     }
@@ -953,7 +988,7 @@ impl EntityExtractor {
                 let mut head = None;
                 let as_at = (i + 1..(i + 14).min(n)).take_while(|&k| v.same_sentence(i, k)).find(|&k| v.text(k) == "as");
                 for k in i + 1..as_at.unwrap_or(i + 1) {
-                    head = self.lex.head(v.text(k)).or(head);
+                    head = self.head_at(v, k).or(head);
                 }
                 let start = as_at.map_or(i + 1, |k| k + 1);
                 if v.same_sentence(i, start) {
@@ -983,7 +1018,7 @@ impl EntityExtractor {
                     }
                 }
             }
-            if let Some(h) = self.lex.head(&t).filter(|_| !title && i > 0 && v.gap(i) == " " && v.same_sentence(i - 1, i)) {
+            if let Some(h) = self.head_at(v, i).filter(|_| !title && i > 0 && v.gap(i) == " " && v.same_sentence(i - 1, i)) {
                 let lower_head = is_lower_word(&t) || t == "LLM" || t == "LLMs";
                 let mut end = i - 1;
                 if matches!(v.text(end), "base" | "backbone" | "language" | "code" | "foundation" | "reward" | "chat" | "instruct") && end > 0 && v.gap(end) == " " {
@@ -1003,7 +1038,7 @@ impl EntityExtractor {
                 }
             }
             // "the dataset RecipeDB", "RPS technique ROAST" (head before the name).
-            if let Some(h) = self.lex.head(&t).filter(|_| !title && is_lower_word(&t) && v.same_sentence(i, i + 1)) {
+            if let Some(h) = self.head_at(v, i).filter(|_| !title && is_lower_word(&t) && v.same_sentence(i, i + 1)) {
                 let nx = v.text(i + 1);
                 let g = v.gap(i + 1);
                 if g == " " && (self.namelike(nx) && !matches!(shape(nx), Shape::Capitalized) || matches!(v.text(i.wrapping_sub(1)), "the" | "a" | "an" | "our") && self.namelike(nx)) {
@@ -1022,19 +1057,19 @@ impl EntityExtractor {
                 }
             }
             // Lists: "such as", "like", "including", "e.g.", "i.e.".
-            let list_start = match t.as_str() {
+            let list_start = match t {
                 _ if title => None,
                 "such" if v.text(i + 1) == "as" => Some(i + 2),
                 "like" | "including" | "include" | "includes" => Some(i + 1),
                 "e" if v.text(i + 1) == "g" && v.gap(i + 1) == "." => Some(i + 2),
                 // "three new benchmarks: A, B, and C".
-                _ if v.gap(i + 1) == ": " && is_lower_word(&t) && self.lex.head(&t).is_some() => Some(i + 1),
+                _ if v.gap(i + 1) == ": " && is_lower_word(&t) && self.head_at(v, i).is_some() => Some(i + 1),
                 _ => None,
             };
             if let Some(start) = list_start.filter(|&s| v.same_sentence(i, s) || v.gap(i + 1) == ": ") {
-                let head = if v.gap(i + 1) == ": " { self.lex.head(&t) } else { self.head_before(v, i) };
+                let head = if v.gap(i + 1) == ": " { self.head_at(v, i) } else { self.head_before(v, i) };
                 let items = self.list_items(v, start);
-                let cue = if t == "e" { "e.g.".to_string() } else if t == "such" { "such as".to_string() } else { t.clone() };
+                let cue = if t == "e" { "e.g.".to_string() } else if t == "such" { "such as".to_string() } else { t.to_string() };
                 for (a, b) in items {
                     // A lone capitalised word needs the list's head noun to be a name.
                     let weight = if a == b && shape(v.text(a)) == Shape::Capitalized && head.is_none() { 0.4 } else { 0.55 };
@@ -1087,7 +1122,7 @@ impl EntityExtractor {
                     // "Distilling step-by-step, a new mechanism": lower-case words up to an
                     // apposition with a head noun belong to the name.
                     for m in end + 1..(end + 3).min(v.atoms.len()) {
-                        if v.gap(m) != " " || !is_lower_word(v.text(m)) || SCAN_STOP.contains(&v.text(m)) || INNER.contains(&v.text(m)) || self.lex.head(v.text(m)).is_some() {
+                        if v.gap(m) != " " || !is_lower_word(v.text(m)) || SCAN_STOP.contains(&v.text(m)) || INNER.contains(&v.text(m)) || self.head_at(v, m).is_some() {
                             break;
                         }
                         if v.gap(m + 1) == ", " && matches!(v.text(m + 1), "a" | "an") && self.head_after(v, m + 2, 8).is_some() {
@@ -1103,7 +1138,7 @@ impl EntityExtractor {
                 return;
             }
             if is_lower_word(t) {
-                if let Some(h) = self.lex.head(t) {
+                if let Some(h) = self.head_at(v, k) {
                     head = Some(h);
                 }
                 // "we propose quality scaling, a multi-stage training recipe".
@@ -1194,7 +1229,7 @@ impl EntityExtractor {
         let head = (c + 1..v.atoms.len()).find_map(|k| {
             let t = v.text(k);
             let generic_phrase = v.text(k.wrapping_sub(1)).eq_ignore_ascii_case("language") || self.lex.is_generic(&t.to_lowercase());
-            self.lex.head(t).filter(|_| !generic_phrase)
+            self.head_at(v, k).filter(|_| !generic_phrase)
         });
         let p = self.name(v, start, end, gaz, props, EntityRule::Title, 0.9);
         props.push(Proposal { kind: head.map(|h| (h, 0.5)), cue: Some(":".into()), ..p });
@@ -1274,7 +1309,7 @@ impl EntityExtractor {
     }
 
     fn repo_links(&self, v: &View, props: &mut Vec<Proposal>) {
-        for l in urls::repo_links(&v.f.chars) {
+        for l in urls::repo_links_in(&v.f.chars, &v.urls) {
             let key = entity_key(&l.name);
             // Matched to a name of the paper in `resolve`; a Hugging Face repository is an
             // artifact of its own.

@@ -51,8 +51,12 @@ pub fn url_spans(chars: &[char]) -> Vec<(usize, usize)> {
         while i < chars.len() && !chars[i].is_whitespace() {
             i += 1;
         }
-        // Every URL form below has a dot; most words have none.
-        if !chars[start..i].contains(&'.') {
+        // Every URL form below has a dot; most words have none, or only the sentence's
+        // final one.
+        let run = &chars[start..i];
+        let core = run.len() - run.iter().rev().take_while(|c| matches!(c, '.' | ',' | ')' | ';')).count();
+        let www = run.len() >= 4 && run[..4].iter().map(char::to_ascii_lowercase).eq("www.".chars());
+        if !run[..core].contains(&'.') && !run.contains(&':') && !www {
             continue;
         }
         let lower: String = chars[start..i].iter().map(char::to_ascii_lowercase).collect();
@@ -67,8 +71,13 @@ pub fn url_spans(chars: &[char]) -> Vec<(usize, usize)> {
 
 /// The GitHub and Hugging Face repositories linked in a field.
 pub fn repo_links(chars: &[char]) -> Vec<RepoLink> {
+    repo_links_in(chars, &url_spans(chars))
+}
+
+/// [`repo_links`] with the field's [`url_spans`] already found.
+pub fn repo_links_in(chars: &[char], spans: &[(usize, usize)]) -> Vec<RepoLink> {
     let mut out = Vec::new();
-    for (s, e) in url_spans(chars) {
+    for &(s, e) in spans {
         let run: String = chars[s..e].iter().collect();
         let trimmed = run.trim_end_matches(['.', ',', ')', ';', ':', '}', ']']);
         let lower = trimmed.to_ascii_lowercase();

@@ -146,9 +146,9 @@ pub struct KeyphraseExtractor {
     stop: HashSet<u64, std::hash::BuildHasherDefault<PreHashed>>,
     prepositions: HashSet<u64, std::hash::BuildHasherDefault<PreHashed>>,
     /// Normalised label key -> concept id (labels matched case-insensitively).
-    labels: std::collections::HashMap<String, usize>,
+    labels: rustc_hash::FxHashMap<String, usize>,
     /// Acronym key -> concept id (matched as written).
-    acronyms: std::collections::HashMap<String, usize>,
+    acronyms: rustc_hash::FxHashMap<String, usize>,
     concept_ids: Vec<String>,
     config: KeyphraseConfig,
 }
@@ -162,8 +162,8 @@ impl KeyphraseExtractor {
     pub fn with_table(table: KeyphraseTable, ontology: &Ontology, config: KeyphraseConfig) -> KeyphraseExtractor {
         let stop = stopwords::STOPWORDS.iter().map(|w| lower_hash(w)).collect();
         let prepositions = stopwords::GERUND_PREPOSITIONS.iter().map(|w| lower_hash(w)).collect();
-        let mut labels = std::collections::HashMap::new();
-        let mut acronyms = std::collections::HashMap::new();
+        let mut labels = rustc_hash::FxHashMap::default();
+        let mut acronyms = rustc_hash::FxHashMap::default();
         for (i, c) in ontology.concepts.iter().enumerate() {
             for (label, kind) in c.labels() {
                 if kind == crate::ontology::LabelKind::Acronym || crate::text::looks_like_acronym(label) {
@@ -207,6 +207,10 @@ impl KeyphraseExtractor {
                 let cased = chars.iter().skip(1).any(|c| c.is_uppercase()) || (a.letters && chars.iter().any(char::is_ascii_digit));
                 let lower = lower_hash_chars(chars);
                 let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+                // The table is large and a lookup is a cache miss: at most one per atom, and
+                // only for the words that need it.
+                let mut cached = None;
+                let mut usage = || *cached.get_or_insert_with(|| self.table.usage(lower));
                 let kind = if !a.letters || (letters < 2 && !cased) {
                     Kind::Break
                 } else if cased {
@@ -214,7 +218,7 @@ impl KeyphraseExtractor {
                 } else if self.stop.contains(&lower) {
                     Kind::Break
                 } else {
-                    let u = self.table.usage(lower);
+                    let u = usage();
                     // An -ly word is an adverb unless the corpus puts a determiner before at
                     // least one in twenty of its uses, as it does for nouns ("a family").
                     let adverb = words.len() == 1 && ends_with(chars, "ly") && chars.len() > 4 && (u.det as u64) * 20 < u.lower as u64;
@@ -228,8 +232,10 @@ impl KeyphraseExtractor {
                 let weak_end = !cased && words.len() == 1 && chars.len() > 4 && ends_with(chars, "ed") && !ends_with(chars, "eed");
                 // A gerund: an -ing word the corpus rarely puts after a determiner (under 2%
                 // of its uses: "employing", "generating", not "training" or "learning").
-                let u = self.table.usage(lower);
-                let gerund = !cased && words.len() == 1 && chars.len() > 5 && ends_with(chars, "ing") && u.lower >= 20 && (u.det as u64) * 50 < u.lower as u64;
+                let gerund = !cased && words.len() == 1 && chars.len() > 5 && ends_with(chars, "ing") && {
+                    let u = usage();
+                    u.lower >= 20 && (u.det as u64) * 50 < u.lower as u64
+                };
                 AtomInfo { kind, stem, weak_end, gerund, lower }
             })
             .collect()
@@ -260,6 +266,8 @@ impl KeyphraseExtractor {
             }
         }
         let weight = |stem: u64| -> f64 { (tf.get(&stem).copied().unwrap_or(1) as f64).powf(self.config.tf_exponent) * self.table.idf(stem) };
+        // Each content atom's weight, once (candidate windows overlap).
+        let weights: Vec<Vec<f64>> = fields.iter().map(|fd| fd.info.iter().map(|i| if i.kind == Kind::Content { weight(i.stem) } else { 0.0 }).collect()).collect();
 
         // Candidates, merged by normalised form.
         struct Cand {
@@ -317,7 +325,7 @@ impl KeyphraseExtractor {
                             key.bytes(w.stem.as_bytes());
                             key.bytes(b" ");
                         }
-                        score += weight(fd.info[a].stem);
+                        score += weights[fi][a];
                     }
                     let key = key.finish();
                     let in_title = fd.f.field == Field::Title;
@@ -418,8 +426,12 @@ impl KeyphraseExtractor {
 /// [`table::lower_hash`] of a slice of characters.
 fn lower_hash_chars(chars: &[char]) -> u64 {
     let mut h = Fnv::new();
-    for c in chars.iter().flat_map(|c| c.to_lowercase()) {
-        h.char(c);
+    for &c in chars {
+        if c.is_ascii() {
+            h.bytes(&[c.to_ascii_lowercase() as u8]);
+        } else {
+            c.to_lowercase().for_each(|l| h.char(l));
+        }
     }
     h.finish()
 }
