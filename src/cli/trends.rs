@@ -27,6 +27,10 @@ pub struct CorpusArgs {
     /// categories may match. Repeatable, or comma-separated.
     #[arg(long = "category", value_name = "C", value_delimiter = ',')]
     pub categories: Vec<String>,
+    /// Match --category against each paper's primary category only (the first listed, as
+    /// arXiv's listings count it), not any of its cross-lists.
+    #[arg(long)]
+    pub primary_category: bool,
     /// First day, month or year to count (YYYY, YYYY-MM, YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub since: Option<PartialDate>,
@@ -55,7 +59,7 @@ pub struct CorpusArgs {
 
 impl CorpusArgs {
     pub fn selection(&self) -> Selection {
-        Selection { categories: self.categories.clone(), since: self.since, until: self.until, basis: self.date }
+        Selection { categories: self.categories.clone(), primary: self.primary_category, since: self.since, until: self.until, basis: self.date }
     }
 
     /// Read the corpus: INPUT read and tagged in memory (in parallel, only the selected

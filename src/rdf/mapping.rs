@@ -130,6 +130,10 @@ impl Mapper<'_> {
         for c in &p.categories {
             g.literal(&iri, (TG_NS, "category"), c);
         }
+        // The first category is the primary one (arXiv lists it first).
+        if let Some(c) = p.categories.first() {
+            g.literal(&iri, (TG_NS, "primaryCategory"), c);
+        }
         for k in &p.keywords {
             g.literal(&iri, (SCHEMA, "keywords"), k);
         }

@@ -121,6 +121,9 @@ pub struct Selection {
     /// arXiv categories (`cs.CL`) or archives (`cs`): a paper is kept when any of its
     /// categories matches. Empty: every paper.
     pub categories: Vec<String>,
+    /// Match `categories` against each paper's primary category only (the first listed, as
+    /// arXiv's own listings count a paper), not any of its categories.
+    pub primary: bool,
     /// A paper is in range when all of its (possibly partial) date is: `--since 2025-10`
     /// keeps `2025-10` and `2025-10-03`; `--since 2025-10-15` leaves out a month-only
     /// `2025-10`.
@@ -140,7 +143,9 @@ pub enum Skip {
 }
 
 impl Selection {
+    /// `categories`: the paper's, its primary category first.
     pub fn check(&self, categories: &[String], date: Option<PartialDate>) -> Result<(), Skip> {
+        let categories = if self.primary { &categories[..categories.len().min(1)] } else { categories };
         if !self.categories.is_empty() && !categories.iter().any(|c| self.categories.iter().any(|want| c == want || c.split('.').next() == Some(want.as_str()))) {
             return Err(Skip::Category);
         }
@@ -367,7 +372,7 @@ mod tests {
 
     #[test]
     fn selection_by_category_and_whole_date() {
-        let sel = Selection { categories: vec!["cs.CL".into(), "stat".into()], since: "2025-10".parse().ok(), until: "2026-03".parse().ok(), basis: DateBasis::Published };
+        let sel = Selection { categories: vec!["cs.CL".into(), "stat".into()], since: "2025-10".parse().ok(), until: "2026-03".parse().ok(), basis: DateBasis::Published, ..Default::default() };
         let d = |s: &str| s.parse::<PartialDate>().ok();
         assert_eq!(sel.check(&["cs.CL".into()], d("2025-10")), Ok(()));
         assert_eq!(sel.check(&["stat.ML".into()], d("2026-03-31")), Ok(()));
@@ -376,6 +381,12 @@ mod tests {
         assert_eq!(sel.check(&["cs.CL".into()], d("2026")), Err(Skip::Range), "a year-only date is not wholly in range");
         assert_eq!(sel.check(&["cs.CL".into()], None), Err(Skip::Undated));
         assert_eq!(Selection::default().check(&[], None), Ok(()));
+        // Primary only: a cs.CL paper cross-listed in cs.LG is not a cs.LG paper.
+        let sel = Selection { categories: vec!["cs.LG".into()], primary: true, ..Default::default() };
+        assert_eq!(sel.check(&["cs.CL".into(), "cs.LG".into()], None), Err(Skip::Category));
+        assert_eq!(sel.check(&["cs.LG".into(), "cs.CL".into()], None), Ok(()));
+        assert_eq!(sel.check(&[], None), Err(Skip::Category));
+        assert_eq!(Selection { primary: true, ..Default::default() }.check(&["math.AP".into()], None), Ok(()));
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub enum ReportError {
     Graph(#[from] crate::graph::GraphError),
     #[error("no concept {given:?} in the corpus{}", did_you_mean(suggestions))]
     UnknownConcept { given: String, suggestions: Vec<String> },
+    #[error("--primary-category: this store records no primary categories (it was built by an older topicgraph); rebuild it with `topicgraph build`")]
+    NoPrimaryCategories,
     #[error("writing the report: {0}")]
     Io(#[from] std::io::Error),
 }

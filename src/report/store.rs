@@ -87,6 +87,10 @@ pub fn load_corpus(store: &Store, selection: &Selection, brief: bool, source: &s
         Ok(m)
     };
     let categories = many(TG_NS, "category")?;
+    let primaries: HashMap<String, String> = pairs(store, TG_NS, "primaryCategory")?.into_iter().filter_map(|(s, o)| text(&o).map(|t| (s, t.to_string()))).collect();
+    if selection.primary && !selection.categories.is_empty() && primaries.is_empty() && !records.is_empty() {
+        return Err(ReportError::NoPrimaryCategories);
+    }
     let keywords = many(SCHEMA, "keywords")?;
     let urls = many(SCHEMA, "url")?;
     let names = many(SCHEMA, "name")?;
@@ -123,12 +127,19 @@ pub fn load_corpus(store: &Store, selection: &Selection, brief: bool, source: &s
             }
         }
         let paper_date = own.or(list).or(upd);
-        let cats = categories.get(&r.iri).cloned().unwrap_or_default();
+        let mut cats = categories.get(&r.iri).cloned().unwrap_or_default();
+        let primary = primaries.get(&r.iri);
+        if let Some(p) = primary {
+            cats.retain(|c| c != p);
+            cats.insert(0, p.clone());
+        }
         let basis_date = match selection.basis {
             super::DateBasis::Published => paper_date,
             super::DateBasis::Listed => list,
         };
-        match selection.check(&cats, basis_date) {
+        // A paper whose primary category the store does not know has none to match.
+        let check_cats: &[String] = if selection.primary && primary.is_none() { &[] } else { &cats };
+        match selection.check(check_cats, basis_date) {
             Err(Skip::Category) => {
                 corpus.skipped.category += 1;
                 continue;

@@ -212,3 +212,35 @@ fn html_report_renders_in_chromium() {
         std::fs::copy(&png, keep).unwrap();
     }
 }
+
+/// `--primary-category` counts a paper under its first-listed category only, from INPUT and
+/// from a store alike; without it any listed category matches.
+#[test]
+fn primary_category_counts_a_paper_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("papers.jsonl");
+    let mut text = String::new();
+    for (id, cats) in [("p-cl", r#"["cs.CL", "cs.LG"]"#), ("p-lg", r#"["cs.LG", "cs.CL"]"#), ("p-lg2", r#"["cs.LG"]"#)] {
+        let _ = writeln!(
+            text,
+            r#"{{"id": "{id}", "title": "Sparse mixture of experts for {id}", "abstract": "We train a mixture of experts model.", "authors": ["A. Author"], "published": "2025-03", "categories": {cats}}}"#
+        );
+    }
+    std::fs::write(&input, text).unwrap();
+    let input = input.to_str().unwrap();
+    let papers = |args: &[&str]| -> usize {
+        let r = run(&[&["trends", "--format", "json", "--quiet", "--category", "cs.LG"], args].concat(), None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v["papers"].as_object().unwrap().len()
+    };
+    assert_eq!(papers(&[input]), 3);
+    assert_eq!(papers(&[input, "--primary-category"]), 2);
+    let out = dir.path().join("kg");
+    let b = run(&["build", input, "--out", out.to_str().unwrap(), "--quiet"], None);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let store = out.join("store");
+    let store = store.to_str().unwrap();
+    assert_eq!(papers(&["--store", store]), 3);
+    assert_eq!(papers(&["--store", store, "--primary-category"]), 2);
+}
