@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use std::io::Write;
 use topicgraph::extract::keyphrase::table::KeyphraseTable;
 use topicgraph::extract::keyphrase::{KeyphraseConfig, KeyphraseExtractor};
-use topicgraph::ingest::{read_inputs, ReadConfig, ReadSummary};
+use topicgraph::ingest::{read_inputs, IngestError, ReadConfig, ReadSummary};
 use topicgraph::extract::entity::EntityConfig;
 use topicgraph::link::stats::ConceptStats;
 use topicgraph::link::{BroaderMode, Decision, LinkConfig, Linker};
@@ -139,21 +139,42 @@ pub fn map_papers<T: Send>(
     map: impl Fn(&Paper) -> T + Sync,
     mut consume: impl FnMut(Vec<T>) -> std::io::Result<()>,
 ) -> Result<ReadSummary> {
-    let mut batch: Vec<Paper> = Vec::with_capacity(BATCH);
-    let mut flush = |batch: &mut Vec<Paper>| -> std::io::Result<()> {
-        let out: Vec<T> = batch.par_iter().map(&map).collect();
-        batch.clear();
-        consume(out)
-    };
-    let summary = read_inputs(inputs, cfg, observer, &mut |paper| {
-        batch.push(paper);
-        if batch.len() == BATCH {
-            flush(&mut batch)?;
+    // Reading runs on a thread of its own and hands over batches through a short queue; this
+    // thread maps each batch on the rayon pool and consumes it, in input order. So the serial
+    // parts of reading (the merge, and reading merged papers back) overlap the mapping.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Paper>>(2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut batch: Vec<Paper> = Vec::with_capacity(BATCH);
+            let summary = read_inputs(inputs, cfg, observer, &mut |paper| {
+                batch.push(paper);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    tx.send(full).map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the consumer stopped"))?;
+                }
+                Ok(())
+            });
+            if summary.is_ok() && !batch.is_empty() {
+                // A failed send means the consumer stopped, and says why itself.
+                let _ = tx.send(batch);
+            }
+            summary
+        });
+        let mut failed = None;
+        for batch in &rx {
+            let out: Vec<T> = batch.par_iter().map(&map).collect();
+            if let Err(e) = consume(out) {
+                failed = Some(e);
+                break;
+            }
         }
-        Ok(())
-    })?;
-    flush(&mut batch)?;
-    Ok(summary)
+        drop(rx);
+        let summary = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        if let Some(source) = failed {
+            return Err(IngestError::Io { path: "output".into(), source }.into());
+        }
+        Ok(summary?)
+    })
 }
 
 pub fn run(args: TagArgs) -> Result<u8> {

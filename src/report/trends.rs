@@ -26,6 +26,7 @@
 //!   symmetrically; `stable` otherwise; `sparse` under `min_count` papers.
 //! - **Bursts.** Kleinberg's two-state automaton over every period ([`super::burst`]).
 
+use rayon::prelude::*;
 use super::burst::{detect, Burst, BurstConfig};
 use super::corpus::{Corpus, DateBasis, Skipped};
 use super::period::{day_range, span, Granularity, Period};
@@ -395,7 +396,7 @@ pub fn compute(corpus: &Corpus, config: &TrendConfig) -> TrendReport {
         }
     }
     let mut concepts: Vec<ConceptTrend> = per
-        .into_iter()
+        .into_par_iter()
         .enumerate()
         .filter(|(_, lists)| !lists.is_empty())
         .map(|(ci, mut lists)| {
@@ -434,11 +435,14 @@ pub fn compute(corpus: &Corpus, config: &TrendConfig) -> TrendReport {
         (0..concepts.len()).take(config.charts).collect()
     };
 
-    let (pairs_rising, pairs_falling) = match win {
-        Some(w) => super::cooccur::changes(corpus, &placed.of, totals, &concepts, w, config),
-        None => (Vec::new(), Vec::new()),
-    };
-    let (terms, papers_with_terms) = super::emerging::terms(corpus, &placed.of, totals, win, config);
+    // Pair changes and emerging terms are independent: computed side by side.
+    let ((pairs_rising, pairs_falling), (terms, papers_with_terms)) = rayon::join(
+        || match win {
+            Some(w) => super::cooccur::changes(corpus, &placed.of, totals, &concepts, w, config),
+            None => (Vec::new(), Vec::new()),
+        },
+        || super::emerging::terms(corpus, &placed.of, totals, win, config),
+    );
 
     TrendReport {
         by: config.by,
