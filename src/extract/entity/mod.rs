@@ -248,9 +248,8 @@ struct View<'a> {
     /// `gaps[i]`: the text between atom `i - 1` and atom `i`; the last is the text after
     /// the last atom.
     gaps: Vec<&'a str>,
-    /// The head-noun type of each atom, looked up when first asked (0: not yet, 1: none,
-    /// 2 + i: `EntityType::ALL[i]`).
-    heads: Vec<Cell<u8>>,
+    /// The head-noun type of each atom, looked up when first asked (`None`: not yet).
+    heads: Vec<Cell<Option<Option<EntityType>>>>,
 }
 
 impl<'a> View<'a> {
@@ -295,7 +294,7 @@ impl<'a> View<'a> {
             prev_end = a.end;
         }
         gaps.push(f.str(prev_end, f.chars.len().max(prev_end)));
-        let heads = vec![Cell::new(0); split.len()];
+        let heads = vec![Cell::new(None); split.len()];
         View { f, atoms: split, urls, gaps, heads }
     }
 
@@ -890,16 +889,11 @@ impl EntityExtractor {
     /// The type the head noun at atom `k` gives ([`Lexicon::head`]), memoised in the view.
     fn head_at(&self, v: &View, k: usize) -> Option<EntityType> {
         let cell = v.heads.get(k)?;
-        match cell.get() {
-            0 => {
-                let h = self.lex.head(&v.atoms[k].text);
-                let code = h.map_or(1, |t| 2 + EntityType::ALL.iter().position(|x| *x == t).expect("a type") as u8);
-                cell.set(code);
-                h
-            }
-            1 => None,
-            code => Some(EntityType::ALL[usize::from(code) - 2]),
-        }
+        cell.get().unwrap_or_else(|| {
+            let h = self.lex.head(v.atoms[k].text);
+            cell.set(Some(h));
+            h
+        })
     }
 
     /// The head noun just before atom `i` ("pruning strategies, such as"): up to three atoms back.
