@@ -3,7 +3,7 @@
 
 use crate::link::acronym::{find_definitions, Definition};
 use crate::model::Paper;
-use crate::text::{text_words, Word};
+use crate::text::{char_index, text_words, Word};
 use serde::{Deserialize, Serialize};
 
 /// The text fields that are matched.
@@ -48,9 +48,8 @@ pub struct FieldText {
 
 impl FieldText {
     pub fn new(field: Field, text: &str, math: &[[usize; 2]]) -> FieldText {
-        let chars: Vec<char> = text.chars().collect();
-        let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
-        let all = text_words(text);
+        let (chars, bytes) = char_index(text);
+        let all = text_words(text, &chars, &bytes);
         let in_math = |w: &Word| math.iter().any(|[s, e]| w.start < *e && w.end > *s);
         let words: Vec<Word> = all.into_iter().filter(|w| !in_math(w)).collect();
         let mut sentence = Vec::with_capacity(words.len());

@@ -25,19 +25,20 @@ fn is_joiner(c: char) -> bool {
 /// Apostrophes join only inside words (`model's` is split before `'s`).
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 6);
-    for_each_atom(text, |start, end, atom| out.push(Token { text: atom.to_string(), start, end }));
+    let (chars, bytes) = char_index(text);
+    for_each_atom(text, &chars, &bytes, |start, end, atom| out.push(Token { text: atom.to_string(), start, end }));
     out
 }
 
 /// The atoms of [`tokenize`] without allocating them: `f(start, end, text)` for each, with
 /// code-point offsets.
-fn for_each_atom(text: &str, mut f: impl FnMut(usize, usize, &str)) {
-    // (char, byte offset) pairs: atoms are cut from the text by bytes and reported by code
-    // points.
-    let chars: Vec<(char, usize)> = text.char_indices().map(|(b, c)| (c, b)).collect();
+///
+/// Atoms are cut from the text by bytes and reported by code points: `chars` and `bytes` are
+/// the text's [`char_index`].
+fn for_each_atom(text: &str, chars: &[char], bytes: &[usize], mut f: impl FnMut(usize, usize, &str)) {
     let n = chars.len();
-    let at = |i: usize| chars[i].0;
-    let byte = |i: usize| if i < n { chars[i].1 } else { text.len() };
+    let at = |i: usize| chars[i];
+    let byte = |i: usize| bytes[i];
     let mut i = 0;
     while i < n {
         if !at(i).is_alphanumeric() {
@@ -93,11 +94,24 @@ pub fn words(tokens: &[Token]) -> Vec<Word> {
     out
 }
 
-/// `words(&tokenize(text))`, without the tokens in between.
-pub fn text_words(text: &str) -> Vec<Word> {
+/// A text's code points, and the byte offset of each with the text's length last.
+pub fn char_index(text: &str) -> (Vec<char>, Vec<usize>) {
+    let mut chars = Vec::with_capacity(text.len());
+    let mut bytes = Vec::with_capacity(text.len() + 1);
+    for (b, c) in text.char_indices() {
+        chars.push(c);
+        bytes.push(b);
+    }
+    bytes.push(text.len());
+    (chars, bytes)
+}
+
+/// `words(&tokenize(text))`, without the tokens in between, over the text's [`char_index`]
+/// (which the caller keeps for slicing).
+pub fn text_words(text: &str, chars: &[char], bytes: &[usize]) -> Vec<Word> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut ti = 0;
-    for_each_atom(text, |start, _, atom| {
+    for_each_atom(text, chars, bytes, |start, _, atom| {
         push_words(&mut out, ti, start, atom);
         ti += 1;
     });
@@ -179,7 +193,8 @@ pub fn stem(word: &str) -> String {
 /// letters, digits and `+` are dropped.
 pub fn label_key(label: &str) -> String {
     let mut key = String::with_capacity(label.len());
-    for_each_atom(label, |_, _, atom| atom.split(['-', '_']).filter(|p| !p.is_empty()).for_each(|p| key.push_str(&stem(p))));
+    let (chars, bytes) = char_index(label);
+    for_each_atom(label, &chars, &bytes, |_, _, atom| atom.split(['-', '_']).filter(|p| !p.is_empty()).for_each(|p| key.push_str(&stem(p))));
     key
 }
 
