@@ -9,9 +9,12 @@
 //! petgraph, and its analytics), [`sparql`] (queries over the store), [`serve`] (over HTTP),
 //! [`export`] (other formats), [`report`] (topic trends over time and the brief on one
 //! topic); [`update`] follows live sources into a store (fetch, build, reports) day by day.
+//! [`embed`] holds the sentence embedders (a hashing one, and rust-bert with the `neural`
+//! feature) that semantic linking uses.
 //! [`synth`] makes large synthetic corpora from real ones for the scale benchmarks.
 
 pub mod build;
+pub mod embed;
 pub mod eval;
 pub mod export;
 pub mod extract;
