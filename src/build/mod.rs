@@ -137,7 +137,7 @@ pub fn build_files(
     cfg: &BuildConfig,
     observer: &mut dyn crate::ingest::read::ReadObserver,
 ) -> Result<BuildSummary, BuildError> {
-    let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.ontology().version() };
+    let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.version().to_string() };
     let (mut summary, run) = start(&ctx)?;
 
     // The reader calls back with merged papers; batches are written as they fill. A store
@@ -226,6 +226,18 @@ pub fn stored_ontology_version(store: &KgStore, iris: &Iris) -> Result<Option<St
     let g = iris.graph(Graph::Ontology);
     let version = NamedNode::new_unchecked(format!("{OWL}versionInfo"));
     for q in store.quads_for_pattern(Some(scheme.as_ref().into()), Some(version.as_ref()), None, Some(GraphNameRef::NamedNode(g.as_ref()))) {
+        if let Term::Literal(l) = q?.object {
+            return Ok(Some(l.value().to_string()));
+        }
+    }
+    Ok(None)
+}
+
+/// What every stored paper was last tagged with (the ontology version, and the semantic
+/// model when it was on): the marker a completed build leaves. `None` for a new store.
+pub fn stored_tagging_version(store: &KgStore, iris: &Iris) -> Result<Option<String>, StorageError> {
+    let state = iris.graph(Graph::State);
+    for q in store.quads_for_pattern(Some(iris.scheme().as_ref().into()), Some(tg("allTaggedWith").as_ref()), None, Some(GraphNameRef::NamedNode(state.as_ref()))) {
         if let Term::Literal(l) = q?.object {
             return Ok(Some(l.value().to_string()));
         }

@@ -58,7 +58,7 @@ pub fn build_tagged(
     cfg: &BuildConfig,
     observer: &mut dyn ReadObserver,
 ) -> Result<BuildSummary, BuildError> {
-    let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.ontology().version() };
+    let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.version().to_string() };
     let (mut summary, run) = start(&ctx)?;
 
     // A batch holds no two papers that share an id: the second waits for the next batch,

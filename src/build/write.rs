@@ -14,7 +14,7 @@ use std::time::Instant;
 /// Load the ontology into its graph when the store has another version (or none).
 /// Returns whether it was (re)loaded.
 pub fn sync_ontology(ctx: &Ctx) -> Result<bool, BuildError> {
-    if stored_ontology_version(ctx.store, ctx.iris())?.as_deref() == Some(ctx.version.as_str()) {
+    if stored_ontology_version(ctx.store, ctx.iris())?.as_deref() == Some(ctx.linker.ontology().version().as_str()) {
         return Ok(false);
     }
     let mut quads = Vec::new();

@@ -256,7 +256,9 @@ fn bench_tag(inputs: &[String], link: &crate::cli::tag::LinkArgs) -> Result<u8> 
     let t = Instant::now();
     let (tags, entities, keywords): (u64, u64, u64) = papers.par_iter().map(|p| linker.tag(p)).map(|t| (t.concepts.len() as u64, t.entities.len() as u64, t.keywords.len() as u64)).reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
     let what = if linker.entity_extractor().is_some() { "tag (concepts + entities + keyphrases)" } else { "tag (concepts + keyphrases)" };
-    report(what, papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags, {entities} entities, {keywords} keyphrases")));
+    let what = if linker.semantic_stats().is_some() { format!("{what} + semantic") } else { what.to_string() };
+    report(&what, papers.len() as u64, t.elapsed().as_secs_f64(), Some(format!("{tags} concept tags, {entities} entities, {keywords} keyphrases")));
+    crate::cli::tag::report_semantic(&linker, false);
     if let Some(k) = linker.keyphrases() {
         let t = Instant::now();
         let n: u64 = papers.par_iter().map(|p| k.extract(&topicgraph::link::document::Document::new(p)).len() as u64).sum();

@@ -2,13 +2,13 @@
 
 use crate::cli::papers::print_summary;
 use crate::cli::progress::StderrObserver;
-use crate::cli::tag::LinkArgs;
+use crate::cli::tag::{LinkArgs, Semantic};
 use crate::cli::{EXIT_OK, EXIT_REJECTED};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use topicgraph::build::{build, build_tagged, BuildConfig, BuildError, BuildSummary};
+use topicgraph::build::{build, build_tagged, stored_tagging_version, BuildConfig, BuildError, BuildSummary};
 use topicgraph::ingest::source::expand_inputs;
 use topicgraph::graph::{load_from_store, write_analytics, GraphConfig, KnowledgeGraph};
 use topicgraph::ingest::{InputFormat, ReadConfig};
@@ -95,9 +95,16 @@ pub fn run(args: BuildArgs) -> Result<u8> {
         bail!("--batch must be at least 1");
     }
     let iris = Iris::new(&args.base).map_err(anyhow::Error::msg)?;
-    let linker = args.link.linker()?;
     let store_path = args.out.join("store");
     let kg = store::create(&store_path)?;
+    // --semantic auto: a store follows how it was tagged; a new one is semantic when the
+    // input is small (tagged inputs are loaded, not tagged: their size says nothing).
+    let hint = match stored_tagging_version(&kg, &iris).with_context(|| format!("reading {}", store_path.display()))? {
+        Some(v) => Semantic::Store(v.contains("+semantic:")),
+        None if args.from_tags => Semantic::Unknown,
+        None => Semantic::Inputs(&inputs),
+    };
+    let linker = args.link.linker_for(hint)?;
     let cfg = BuildConfig {
         read: ReadConfig { format: args.format, listing_date: args.listing_date, strict: args.strict, ..Default::default() },
         categories: args.categories.clone(),
@@ -119,6 +126,7 @@ pub fn run(args: BuildArgs) -> Result<u8> {
         print_summary("build", &summary.read, &observer);
         print_build(&summary, &store_path, started);
     }
+    crate::cli::tag::report_semantic(&linker, args.quiet);
     let after = after_build(&kg, &iris, &args.out, changed, args.analytics)?;
     if !args.quiet {
         after.print_analytics();

@@ -1,14 +1,12 @@
 //! `topicgraph eval`: precision, recall and F1 against a gold standard.
 
-use crate::cli::tag::LinkArgs;
+use crate::cli::tag::{LinkArgs, SemanticMode};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Write;
 use topicgraph::extract::keyphrase::eval::{evaluate, GoldFormat};
-use topicgraph::extract::keyphrase::{KeyphraseConfig, KeyphraseExtractor};
-use topicgraph::link::document::Document;
 use topicgraph::eval::{evaluate as evaluate_concepts, ConceptTable, Counts, LabelResolver, Labels, UNRESOLVED_PREFIX};
 use topicgraph::ingest::read::Quiet;
 use topicgraph::ingest::{read_inputs, InputFormat, ReadConfig};
@@ -101,7 +99,7 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     if args.pred.is_none() && args.input.is_empty() {
         bail!("give predictions (PRED.jsonl) or --input PAPERS to tag on the fly");
     }
-    let linker = if args.input.is_empty() { None } else { Some(args.link.linker()?) };
+    let linker = if args.input.is_empty() { None } else { Some(args.link.linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?) };
     let resolver = match (&linker, args.gold_labels) {
         (_, false) => None,
         (Some(l), true) => Some(LabelResolver::new(l.ontology())),
@@ -214,13 +212,13 @@ fn keyphrases(args: &EvalArgs) -> Result<u8> {
             })
             .collect(),
         None => {
-            let ontology = Ontology::load(&args.link.ontologies).context("loading the ontology")?;
-            let config = KeyphraseConfig { max: args.link.max_keywords, ..Default::default() };
-            let extractor = match args.link.keyphrase_table()? {
-                Some(table) => KeyphraseExtractor::with_table(table, &ontology, config),
-                None => KeyphraseExtractor::new(&ontology, config)?,
-            };
-            gold.par_iter().map(|g| (g.paper.id.clone(), extractor.extract(&Document::new(&g.paper)).into_iter().map(|k| k.text).collect())).collect()
+            // The linker's keyphrases, as `tag` writes them (statistical, or re-ranked with
+            // --keyphrase-scorer keybert); concepts are not scored here.
+            let link = LinkArgs { no_entities: true, semantic: SemanticMode::Off, ..args.link.clone() };
+            let linker = link.linker()?;
+            let pred = gold.par_iter().map(|g| (g.paper.id.clone(), linker.tag(&g.paper).keywords.into_iter().map(|k| k.text).collect())).collect();
+            crate::cli::tag::report_semantic(&linker, false);
+            pred
         }
     };
     let r = evaluate(&gold, &pred, &[5, 10]);

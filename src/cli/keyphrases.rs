@@ -53,7 +53,7 @@ pub fn run(args: KeyphrasesArgs) -> Result<u8> {
 fn table(args: TableArgs) -> Result<u8> {
     let mut observer = StderrObserver::new(args.input.quiet);
     let mut builder = TableBuilder::new();
-    let summary = map_records(&args.input, &mut observer, |p| count(&Document::new(p)), |batch| {
+    let summary = map_records(&args.input, crate::cli::tag::BATCH, &mut observer, |p| count(&Document::new(p)), |batch| {
         for c in batch {
             builder.add(c);
         }

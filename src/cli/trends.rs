@@ -78,7 +78,7 @@ impl CorpusArgs {
         let mut builder = CorpusBuilder::from_ontology(ontology, self.inputs.join(" "));
         let cfg = ReadConfig { format: self.input_format, listing_date: self.listing_date, merge: !self.no_merge, ..Default::default() };
         let mut observer = StderrObserver::new(self.quiet);
-        let summary = map_papers(&self.inputs, &cfg, &mut observer, |p| prepare(p, &selection, ontology, |p| linker.tag(p)), |batch| {
+        let summary = map_papers(&self.inputs, &cfg, crate::cli::tag::BATCH, &mut observer, |p| prepare(p, &selection, ontology, |p| linker.tag(p)), |batch| {
             batch.into_iter().for_each(|p| builder.push(p));
             Ok(())
         })?;

@@ -5,7 +5,7 @@ use crate::cli::build::{after_build, print_build, AnalyticsArgs};
 use crate::cli::fetch::HttpArgs;
 use crate::cli::papers::print_summary;
 use crate::cli::progress::StderrObserver;
-use crate::cli::tag::LinkArgs;
+use crate::cli::tag::{LinkArgs, Semantic};
 use crate::cli::{EXIT_FATAL, EXIT_OK};
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -71,10 +71,13 @@ pub fn run(mut args: UpdateArgs) -> Result<u8> {
     if args.link.ontologies.is_empty() {
         args.link.ontologies = config.ontology.iter().map(|o| o.parse()).collect::<Result<_, _>>().map_err(|e| anyhow::anyhow!("{}: ontology: {e}", args.config.display()))?;
     }
-    let linker = args.link.linker()?;
     let iris = Iris::new(DEFAULT_BASE).map_err(anyhow::Error::msg)?;
     let store_path = out.join("store");
     let kg = store::create(&store_path)?;
+    // --semantic auto follows the store (a new one: lexical, daily inputs are unknown ahead).
+    let tagged_with = topicgraph::build::stored_tagging_version(&kg, &iris).with_context(|| format!("reading {}", store_path.display()))?;
+    let hint = tagged_with.map_or(Semantic::Unknown, |v| Semantic::Store(v.contains("+semantic:")));
+    let linker = args.link.linker_for(hint)?;
     if args.http.cache.is_none() {
         args.http.cache = config.cache.clone();
     }

@@ -13,6 +13,7 @@ pub mod document;
 pub mod lexical;
 pub mod scope;
 pub mod score;
+pub mod semantic;
 pub mod stats;
 
 use crate::extract::entity::{Entity, EntityConfig, EntityExtractor};
@@ -255,6 +256,10 @@ pub struct Linker {
     /// Named entities, on the same prepared text (built once with the linker).
     entities: Option<EntityExtractor>,
     keyphrases: Option<KeyphraseExtractor>,
+    /// KeyBERT-style keyphrase re-ranking ([`crate::extract::keyphrase::semantic`]), when on.
+    keybert: Option<(std::sync::Arc<dyn crate::embed::Embedder>, crate::extract::keyphrase::semantic::KeyBertConfig, std::sync::Arc<semantic::SemanticStats>)>,
+    /// The semantic matcher's counters and embedder, when it is one of the matchers.
+    semantic: Option<(std::sync::Arc<semantic::SemanticStats>, std::sync::Arc<dyn crate::embed::Embedder>)>,
 }
 
 impl Linker {
@@ -267,7 +272,7 @@ impl Linker {
         let entities = config.entities.clone().map(|c| EntityExtractor::new(&ontology, c));
         // The bundled table is compiled in and checked by a unit test: it cannot fail here.
         let keyphrases = config.keyphrases.clone().map(|k| KeyphraseExtractor::new(&ontology, k).expect("the bundled keyphrase table parses"));
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities }
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None }
     }
 
     /// Weigh mentions of common concepts less, by their share of a reference corpus.
@@ -294,8 +299,35 @@ impl Linker {
         self
     }
 
+    /// Add the semantic matcher ([`semantic`]); its counters stay readable through
+    /// [`Linker::semantic_stats`].
+    pub fn with_semantic(mut self, m: semantic::SemanticMatcher) -> Linker {
+        // Tags now depend on the model too: stores and `--from-tags` see a new tagging version
+        // and re-tag (or refuse to reuse) what other settings tagged.
+        self.version = format!("{}+semantic:{}", self.version, m.embedder().id());
+        self.semantic = Some((m.stats(), m.embedder().clone()));
+        self.extra.push(Box::new(m));
+        self
+    }
+
+    /// What the semantic matcher did so far, when it is on.
+    pub fn semantic_stats(&self) -> Option<&semantic::SemanticStats> {
+        self.semantic.as_ref().map(|(s, _)| s.as_ref())
+    }
+
+    /// The semantic matcher's embedder, when it is on.
+    pub fn semantic_embedder(&self) -> Option<&dyn crate::embed::Embedder> {
+        self.semantic.as_ref().map(|(_, e)| e.as_ref())
+    }
+
     pub fn ontology(&self) -> &Ontology {
         &self.ontology
+    }
+
+    /// What the tags are made with: the ontology version, and the semantic model when on
+    /// (`Tagged::ontology`; stores re-tag papers when it changes).
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     pub fn config(&self) -> &LinkConfig {
@@ -305,6 +337,39 @@ impl Linker {
     /// The entity extractor, when entities are on.
     pub fn entity_extractor(&self) -> Option<&EntityExtractor> {
         self.entities.as_ref()
+    }
+
+    /// Re-rank keyphrases by their embedding's closeness to the paper, with MMR diversity
+    /// (KeyBERT-style); failures are counted in the returned stats, and such a paper keeps its
+    /// statistical keyphrases.
+    pub fn with_keybert(mut self, embedder: std::sync::Arc<dyn crate::embed::Embedder>, config: crate::extract::keyphrase::semantic::KeyBertConfig) -> Linker {
+        self.keybert = Some((embedder, config, Default::default()));
+        self
+    }
+
+    /// What keyphrase re-ranking did, when it is on (papers, texts embedded, failures).
+    pub fn keybert_stats(&self) -> Option<&semantic::SemanticStats> {
+        self.keybert.as_ref().map(|(_, _, s)| s.as_ref())
+    }
+
+    /// The keyphrases of a prepared paper: statistical, re-ranked when KeyBERT is on.
+    fn keywords(&self, doc: &Document) -> Vec<Keyphrase> {
+        let Some(k) = &self.keyphrases else { return Vec::new() };
+        let Some((embedder, config, stats)) = &self.keybert else { return k.extract(doc) };
+        let max = k.config().max;
+        let pool = k.extract_top(doc, config.pool.max(max));
+        let n = pool.len();
+        match crate::extract::keyphrase::semantic::rerank(doc, pool.clone(), embedder.as_ref(), max, config) {
+            Ok(v) => {
+                stats.papers.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                stats.units.fetch_add(n + 1, std::sync::atomic::Ordering::Relaxed);
+                v
+            }
+            Err(e) => {
+                stats.record_failure(&doc.id, &e);
+                pool.into_iter().take(max).collect()
+            }
+        }
     }
 
     /// Extract keyphrases with this extractor (e.g. over another corpus table).
@@ -323,7 +388,7 @@ impl Linker {
     pub fn tag(&self, paper: &Paper) -> Tagged {
         let doc = Document::new(paper);
         let (tags, _) = self.link_doc(&doc);
-        let keywords = self.keyphrases.as_ref().map(|k| k.extract(&doc)).unwrap_or_default();
+        let keywords = self.keywords(&doc);
         let entities = self.entities.as_ref().map(|x| x.extract(&doc)).unwrap_or_default();
         Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities, keywords, ontology: self.version.clone(), paper: None }
     }
@@ -341,6 +406,7 @@ impl Linker {
             m.find(doc, &mut mentions);
         }
         let blocked = self.apply_definitions(doc, &mut mentions);
+        drop_echoes(&mut mentions);
         weaken_contained(&mut mentions);
         let unsupported = self.unsupported_acronyms(&mentions);
 
@@ -554,8 +620,18 @@ pub fn is_ambiguous_acronym(text: &str) -> bool {
 /// A mention inside a longer mention in the same field ("KV cache" inside "KV cache
 /// quantization") still names its concept, but less: the longer, more specific label
 /// carries the phrase. Its strength is halved.
+/// A semantic mention adds what string matching did not see: one whose span holds a
+/// string-matched mention of the same concept (a phrase or sentence that writes the label)
+/// would count that evidence twice, and is dropped.
+fn drop_echoes(mentions: &mut Vec<Mention>) {
+    let written: Vec<(usize, Field, usize, usize)> = mentions.iter().filter(|m| m.matcher == "lexical").map(|m| (m.concept, m.field, m.start, m.end)).collect();
+    mentions.retain(|m| m.matcher != "semantic" || !written.iter().any(|&(c, f, s, e)| c == m.concept && f == m.field && s >= m.start && e <= m.end));
+}
+
 fn weaken_contained(mentions: &mut [Mention]) {
-    let spans: Vec<(Field, usize, usize)> = mentions.iter().map(|m| (m.field, m.start, m.end)).collect();
+    // A semantic mention spans a whole sentence: it contains the words, it does not read them
+    // as part of a longer name.
+    let spans: Vec<(Field, usize, usize)> = mentions.iter().filter(|m| m.matcher != "semantic").map(|m| (m.field, m.start, m.end)).collect();
     for m in mentions.iter_mut() {
         if spans.iter().any(|&(f, s, e)| f == m.field && s <= m.start && e >= m.end && e - s > m.end - m.start) {
             m.strength *= 0.5;

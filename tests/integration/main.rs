@@ -16,6 +16,7 @@ mod link;
 mod mock;
 mod ner;
 mod spark;
+mod semantic;
 mod sparql;
 mod trends;
 mod update;

@@ -28,6 +28,7 @@
 //!    linked to it (`concept` = concept id); the others are new terms.
 
 pub mod eval;
+pub mod semantic;
 pub mod porter;
 pub mod stopwords;
 pub mod table;
@@ -243,6 +244,11 @@ impl KeyphraseExtractor {
 
     /// The keyphrases of one paper, best first.
     pub fn extract(&self, doc: &Document) -> Vec<Keyphrase> {
+        self.extract_top(doc, self.config.max)
+    }
+
+    /// The `max` best keyphrases of one paper (e.g. a larger pool for [`semantic::rerank`]).
+    pub fn extract_top(&self, doc: &Document, max: usize) -> Vec<Keyphrase> {
         struct Scan<'a> {
             f: &'a FieldText,
             atoms: Vec<Atom>,
@@ -362,7 +368,7 @@ impl KeyphraseExtractor {
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.truncate(self.config.max);
+        scored.truncate(max);
         scored
             .into_iter()
             .map(|(s, i)| {
