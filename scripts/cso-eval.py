@@ -2,7 +2,7 @@
 """Score topicgraph against the CSO classifier's gold standard, beside the CSO classifier.
 
 usage: scripts/cso-eval.py [--bin target/release/topicgraph] [--cso-gold ../shared/eval/cso-gold]
-                           [--keep DIR]
+                           [--keep DIR] [--semantic]
 
 The folder holds GoldStandard.json (70 papers: id -> {title, abstract, keywords,
 gold_standard{majority_vote}, cso_output{syntactic, semantic, final}}) and concepts.csv
@@ -72,10 +72,11 @@ def prepare(gold_standard, out_dir):
     return paths, len(data)
 
 
-def evaluate(binary, ontology, gold, pred=None, papers=None, min_score=None):
+def evaluate(binary, ontology, gold, pred=None, papers=None, min_score=None, extra=()):
     cmd = [binary, "eval", "--gold-labels", "--gold", gold, "--ontology", ontology, "--json"]
     if min_score is not None:
         cmd += ["--min-score", str(min_score)]
+    cmd += list(extra)
     cmd += ["--input", papers] if papers else [pred]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
@@ -94,6 +95,7 @@ def main():
     ap.add_argument("--cso-gold", default="../shared/eval/cso-gold", help="folder with GoldStandard.json and concepts.csv (default: %(default)s)")
     ap.add_argument("--keep", metavar="DIR", help="write the generated files here instead of a temporary folder, and keep them")
     ap.add_argument("--commands", action="store_true", help="also print the topicgraph commands run")
+    ap.add_argument("--semantic", action="store_true", help="also score `--semantic on` (a binary built with --features neural, and the model)")
     ap.add_argument("--mentioned", type=float, default=0.25, help="the --min-score that tags every mentioned topic (default: %(default)s)")
     a = ap.parse_args()
 
@@ -113,6 +115,10 @@ def main():
         # CSO's gold lists every topic a paper mentions, not only its main subjects: the
         # matching threshold is a single plain abstract mention.
         rows.append((f"topicgraph --min-score {a.mentioned}", evaluate(a.bin, ontology, paths["gold"], papers=paths["papers"], min_score=a.mentioned)))
+        if a.semantic:
+            on = ("--semantic", "on")
+            rows.append(("  + --semantic on", evaluate(a.bin, ontology, paths["gold"], papers=paths["papers"], extra=on)))
+            rows.append((f"  + --semantic on, {a.mentioned}", evaluate(a.bin, ontology, paths["gold"], papers=paths["papers"], min_score=a.mentioned, extra=on)))
         for name, stem, _ in CSO_SYSTEMS:
             rows.append((name, evaluate(a.bin, ontology, paths["gold"], pred=paths[stem])))
         print(f"CSO classifier gold standard: {n} papers, gold = majority_vote, ontology = {ontology} (flat), micro-averaged")
