@@ -24,7 +24,7 @@ use crate::rdf::iri::{Graph, Iris};
 use crate::rdf::mapping::{EvidenceMode, Mapper};
 use crate::rdf::store::KgStore;
 use crate::rdf::vocab::{OWL, TG_NS};
-use oxigraph::model::{GraphNameRef, Literal, NamedNode, Term};
+use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Term};
 use oxigraph::store::StorageError;
 use std::time::Instant;
 
@@ -231,6 +231,21 @@ pub fn stored_ontology_version(store: &KgStore, iris: &Iris) -> Result<Option<St
         }
     }
     Ok(None)
+}
+
+/// Every paper the store holds, as its IRI and canonical record (the state graph's
+/// `tg:record`), in store order.
+pub fn stored_records(store: &KgStore, iris: &Iris) -> Result<Vec<(String, Paper)>, BuildError> {
+    let state = iris.graph(Graph::State);
+    let mut out = Vec::new();
+    for q in store.quads_for_pattern(None, Some(tg("record").as_ref()), None, Some(GraphNameRef::NamedNode(state.as_ref()))) {
+        let q = q?;
+        if let (Term::Literal(l), NamedOrBlankNode::NamedNode(iri)) = (q.object, q.subject) {
+            let paper = serde_json::from_str::<Paper>(l.value()).map_err(|source| BuildError::Record { iri: iri.to_string(), source })?;
+            out.push((iri.into_string(), paper));
+        }
+    }
+    Ok(out)
 }
 
 /// What every stored paper was last tagged with (the ontology version, and the semantic

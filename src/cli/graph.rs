@@ -7,6 +7,11 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 use topicgraph::graph::{load_from_store, write_analytics, ConceptPath, GraphConfig, GraphStats, KnowledgeGraph, Related, Similar};
+use crate::cli::tag::EmbedArgs;
+use topicgraph::build::stored_records;
+use topicgraph::embed::Embedder;
+use topicgraph::graph::neighbours::PaperVectors;
+use topicgraph::rdf::iri::Iris;
 use topicgraph::rdf::{store, vocab::DEFAULT_BASE};
 
 #[derive(Args)]
@@ -45,12 +50,19 @@ enum GraphCommand {
         common: Common,
     },
     /// Papers most like a paper: cosine of IDF-weighted concept vectors, with the shared
-    /// concepts that explain it.
+    /// concepts that explain it; or, with `--by embeddings`, cosine of the papers' sentence
+    /// embeddings (title and abstract), which needs no shared concept.
     Similar {
         /// topicgraph id (arxiv:2401.00001), bare arXiv id, other identifier or IRI.
         paper: String,
         #[command(flatten)]
         common: Common,
+        /// What papers are compared by: their concepts, or their embeddings (every stored
+        /// paper is embedded once; the text cache keeps the vectors for later runs).
+        #[arg(long, default_value = "concepts", value_name = "WHAT")]
+        by: SimilarBy,
+        #[command(flatten)]
+        embed: EmbedArgs,
     },
     /// The cheapest chain of concepts from one to another through co-occurrence (cost
     /// 1 - NPMI) and broader/related links.
@@ -79,6 +91,12 @@ struct Common {
     /// Papers a concept pair needs in common to count as co-occurring.
     #[arg(long, default_value_t = GraphConfig::default().min_support, value_name = "N")]
     min_support: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SimilarBy {
+    Concepts,
+    Embeddings,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,7 +148,8 @@ pub fn run(args: GraphArgs) -> Result<u8> {
             let out = serde_json::json!({ "concept": c.id, "label": c.label, "related": related });
             common.emit(&out, |w| print_related(w, &c.id, &c.label, &related))
         }
-        GraphCommand::Similar { paper, common } => {
+        GraphCommand::Similar { paper, common, by: SimilarBy::Embeddings, embed } => similar_by_embeddings(&paper, &common, &embed),
+        GraphCommand::Similar { paper, common, by: SimilarBy::Concepts, .. } => {
             let (graph, _) = common.graph(false)?;
             let p = &graph.papers()[graph.paper_index(&paper)?];
             let similar = graph.similar(&paper, common.top)?;
@@ -181,6 +200,48 @@ fn print_related(w: &mut dyn Write, id: &str, label: &str, related: &[Related]) 
         writeln!(w, "{}", row.trim_end())?;
     }
     Ok(())
+}
+
+/// `graph similar --by embeddings`: every stored paper embedded (from the cache when it was
+/// before), then the query paper's nearest.
+fn similar_by_embeddings(paper: &str, common: &Common, embed: &EmbedArgs) -> Result<u8> {
+    let (graph, _) = common.graph(false)?;
+    let query = graph.papers()[graph.paper_index(paper)?].id.clone();
+    let store = store::open_read_only(&common.store)?;
+    let iris = Iris::new(DEFAULT_BASE).map_err(anyhow::Error::msg)?;
+    // Records carry their source's id; the graph's ids (`arxiv:...`) are the ones shown.
+    let ids: std::collections::HashMap<&str, &str> = graph.papers().iter().map(|p| (p.iri.as_str(), p.id.as_str())).collect();
+    let mut papers: Vec<_> = stored_records(&store, &iris)
+        .with_context(|| format!("reading {}", common.store.display()))?
+        .into_iter()
+        .map(|(iri, mut p)| {
+            if let Some(id) = ids.get(iri.as_str()) {
+                p.id = id.to_string();
+            }
+            p
+        })
+        .collect();
+    papers.sort_by(|a, b| a.id.cmp(&b.id));
+    let (embedder, cache) = embed.load()?;
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::new(papers.len() as u64);
+    bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} papers embedded  {per_sec}  eta {eta}").expect("valid template"));
+    let vectors = PaperVectors::embed(&papers, embedder.as_ref(), 64, |n| bar.set_position(n as u64))?;
+    bar.finish_and_clear();
+    if let Some((hits, misses)) = cache.as_ref().and_then(|c| c.cache_counts()) {
+        eprintln!("{} papers embedded in {:.1} s ({hits} from the embedding cache, {misses} embedded now; {})", papers.len(), started.elapsed().as_secs_f64(), embedder.id());
+    }
+    let i = vectors.index_of(&query).with_context(|| format!("{query} has no stored record"))?;
+    let near = vectors.nearest(i, common.top);
+    let title = papers[i].title.clone();
+    let out = serde_json::json!({ "paper": query, "title": title, "by": "embeddings", "model": embedder.id(), "similar": near });
+    common.emit(&out, |w| {
+        writeln!(w, "nearest to {query} by embedding: {title}\n  {:>6}  paper", "cosine")?;
+        for n in &near {
+            writeln!(w, "  {:>6.3}  {:<24} {}", n.score, n.id, n.title)?;
+        }
+        Ok(())
+    })
 }
 
 fn print_similar(w: &mut dyn Write, id: &str, title: &str, similar: &[Similar]) -> std::io::Result<()> {

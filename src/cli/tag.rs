@@ -63,13 +63,8 @@ pub struct LinkArgs {
     /// all-MiniLM-L6-v2 it changed concept F1 by less than 0.02 on the development sets.
     #[arg(long, default_value = "off", value_name = "on|off|auto")]
     pub semantic: SemanticMode,
-    /// Which embedder semantic linking uses (bert needs a build with `--features neural`).
-    #[arg(long, default_value = "bert", value_name = "KIND")]
-    pub embedder: EmbedderKind,
-    /// The sentence-transformers model folder [default: $TOPICGRAPH_MODEL, else
-    /// ~/.cache/topicgraph/neural/all-MiniLM-L6-v2, where scripts/setup-neural.sh puts it].
-    #[arg(long, value_name = "DIR")]
-    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub embed: EmbedArgs,
     /// With --semantic auto: the largest input (estimated from its size) that is embedded.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub semantic_max_papers: u64,
@@ -91,10 +86,53 @@ pub struct LinkArgs {
     /// abstract sentence; title; paper: title and abstract as one text).
     #[arg(long, default_value = "paper", value_name = "UNITS")]
     pub semantic_units: Units,
-    /// Where concept embeddings are cached [default: $TOPICGRAPH_CACHE/embeddings, else
-    /// ~/.cache/topicgraph/embeddings]; `none` to embed them every run.
-    #[arg(long, value_name = "DIR|none")]
-    pub embedding_cache: Option<String>,
+}
+
+/// Which sentence embedder, and where its model and cache are (shared by `tag` and
+/// `graph similar --by embeddings`).
+#[derive(Args, Clone)]
+pub struct EmbedArgs {
+    /// Which embedder semantic linking, keybert and embedding neighbours use (bert needs a
+    /// build with `--features neural`; hashing is a deterministic stand-in for tests).
+    #[arg(long = "embedder", default_value = "bert", value_name = "KIND")]
+    pub kind: EmbedderKind,
+    /// The sentence-transformers model folder [default: $TOPICGRAPH_MODEL, else
+    /// ~/.cache/topicgraph/neural/all-MiniLM-L6-v2, where scripts/setup-neural.sh puts it].
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Where embeddings are cached (concept vectors per ontology, and every text embedded)
+    /// [default: $TOPICGRAPH_CACHE/embeddings, else ~/.cache/topicgraph/embeddings]; `none`
+    /// to embed every run.
+    #[arg(long = "embedding-cache", value_name = "DIR|none")]
+    pub cache: Option<String>,
+}
+
+impl EmbedArgs {
+    /// The cache folder (`None` with `--embedding-cache none`).
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        match self.cache.as_deref() {
+            Some("none") => None,
+            Some(d) => Some(PathBuf::from(d)),
+            None => Some(embed::cache::default_dir()),
+        }
+    }
+
+    /// The model folder.
+    pub fn model_dir(&self) -> PathBuf {
+        embed::model_dir(self.model.as_deref())
+    }
+
+    /// The embedder (one model thread), behind the text cache when there is one.
+    pub fn load(&self) -> Result<(Arc<dyn Embedder>, Option<Arc<CachedEmbedder>>)> {
+        let embedder: Arc<dyn Embedder> = Arc::from(embed::load(self.kind, &self.model_dir())?);
+        Ok(match self.cache_dir() {
+            Some(dir) => {
+                let c = Arc::new(CachedEmbedder::open(embedder, &dir)?);
+                (c.clone(), Some(c))
+            }
+            None => (embedder, None),
+        })
+    }
 }
 
 /// What `--semantic auto` decides from.
@@ -191,13 +229,13 @@ impl LinkArgs {
             return Ok(linker);
         }
         let started = std::time::Instant::now();
-        let (embedder, text_cache) = self.embedder()?;
+        let (embedder, text_cache) = self.embed.load()?;
         if keybert {
             linker = linker.with_keybert(embedder.clone(), KeyBertConfig::default());
         }
         if semantic {
             let config = SemanticConfig { min_similarity: self.semantic_min_similarity, full_similarity: self.semantic_full_similarity, per_unit: self.semantic_per_unit, units: self.semantic_units };
-            let (matcher, outcome) = SemanticMatcher::new(linker.ontology(), embedder, config, self.cache_dir().as_deref())?;
+            let (matcher, outcome) = SemanticMatcher::new(linker.ontology(), embedder, config, self.embed.cache_dir().as_deref())?;
             let how = match outcome {
                 Outcome::Hit(p) => format!("read from {}", p.display()),
                 Outcome::Written(p) => format!("embedded and cached in {}", p.display()),
@@ -215,28 +253,6 @@ impl LinkArgs {
         Ok(linker)
     }
 
-    /// The embedding cache folder (`None` with `--embedding-cache none`).
-    fn cache_dir(&self) -> Option<PathBuf> {
-        match self.embedding_cache.as_deref() {
-            Some("none") => None,
-            Some(d) => Some(PathBuf::from(d)),
-            None => Some(embed::cache::default_dir()),
-        }
-    }
-
-    /// The embedder (one model thread, shared by semantic linking and keyphrases), behind the
-    /// text cache when there is one.
-    fn embedder(&self) -> Result<(Arc<dyn Embedder>, Option<Arc<CachedEmbedder>>)> {
-        let embedder: Arc<dyn Embedder> = Arc::from(embed::load(self.embedder, &embed::model_dir(self.model.as_deref()))?);
-        Ok(match self.cache_dir() {
-            Some(dir) => {
-                let c = Arc::new(CachedEmbedder::open(embedder, &dir)?);
-                (c.clone(), Some(c))
-            }
-            None => (embedder, None),
-        })
-    }
-
     /// Whether semantic linking runs, saying why when `auto` declines a large input.
     fn semantic_on(&self, hint: Semantic) -> Result<bool> {
         if !(0.0..=1.0).contains(&self.semantic_min_similarity) {
@@ -247,7 +263,7 @@ impl LinkArgs {
             SemanticMode::Off => Ok(false),
             SemanticMode::Auto => {
                 // Without the model, auto is lexical linking, as documented.
-                if embed::available(self.embedder, &embed::model_dir(self.model.as_deref())).is_err() {
+                if embed::available(self.embed.kind, &self.embed.model_dir()).is_err() {
                     return Ok(false);
                 }
                 let inputs = match hint {

@@ -18,6 +18,7 @@ mod community;
 mod cooccur;
 mod load;
 mod lookup;
+pub mod neighbours;
 mod path;
 mod related;
 mod similar;

@@ -104,3 +104,28 @@ fn a_store_follows_how_it_was_tagged_under_auto() {
     let stderr = build(&["--semantic", "off"]);
     assert!(stderr.contains("re-tagged for the new ontology version"), "{stderr}");
 }
+
+#[test]
+fn graph_similar_by_embeddings_ranks_every_stored_paper_and_caches_their_vectors() {
+    let dir = scratch("neighbours");
+    let out = dir.join("out");
+    let (store, cache) = (out.join("store").display().to_string(), dir.join("cache").display().to_string());
+    let r = run(&["build", "-q", "--out", &out.display().to_string(), &data("link/papers.jsonl")], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let similar = |paper: &str| {
+        let r = run(&["graph", "similar", paper, "--by", "embeddings", "--embedder", "hashing", "--embedding-cache", &cache, "--store", &store, "--format", "json"], None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        (serde_json::from_str::<Value>(&r.stdout).unwrap(), r.stderr)
+    };
+    let (first, stderr) = similar("id:kv-1");
+    assert!(stderr.contains("4 from the embedding cache") || stderr.contains("0 from the embedding cache, 4 embedded now"), "{stderr}");
+    assert_eq!((first["paper"].as_str(), first["by"].as_str(), first["model"].as_str()), (Some("id:kv-1"), Some("embeddings"), Some("hashing-v1-384")));
+    let rows = first["similar"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "every other stored paper: {first}");
+    assert!(rows.iter().all(|r| r["id"] != "id:kv-1"));
+    let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "nearest first: {scores:?}");
+    let (again, stderr) = similar("id:kv-1");
+    assert!(stderr.contains("4 from the embedding cache, 0 embedded now"), "{stderr}");
+    assert_eq!(again, first);
+}
