@@ -19,7 +19,7 @@ use topicgraph::embed::cache::{CachedEmbedder, Outcome};
 use topicgraph::embed::{self, Embedder, EmbedderKind};
 use topicgraph::link::semantic::{SemanticConfig, SemanticMatcher, Units};
 use topicgraph::ontology::{Ontology, OntologySpec};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Which ontology and how to link (shared by every command that tags).
@@ -165,24 +165,14 @@ pub enum SemanticMode {
 /// Roughly how many papers the inputs hold, from their sizes (a record of title, abstract
 /// and metadata is about 1.5 kB; gzip about a third of that). `None` for stdin.
 fn estimate_papers(inputs: &[String]) -> Option<u64> {
-    fn walk(p: &Path, bytes: &mut u64) {
-        if p.is_dir() {
-            if let Ok(rd) = std::fs::read_dir(p) {
-                for e in rd.flatten() {
-                    walk(&e.path(), bytes);
-                }
-            }
-        } else if let Ok(m) = std::fs::metadata(p) {
-            let gz = p.extension().is_some_and(|e| e == "gz");
-            *bytes += if gz { m.len() * 3 } else { m.len() };
-        }
-    }
+    // Unreadable inputs count as empty here; reading them reports the error.
+    let files = topicgraph::ingest::source::expand_inputs(inputs).unwrap_or_default();
     let mut bytes = 0;
-    for i in inputs {
-        if i == "-" {
-            return None;
-        }
-        walk(Path::new(i), &mut bytes);
+    for f in files {
+        let path = f.path?;
+        let gz = path.extension().is_some_and(|e| e == "gz");
+        let len = std::fs::metadata(&path).map_or(0, |m| m.len());
+        bytes += if gz { len * 3 } else { len };
     }
     Some(bytes / 1500)
 }

@@ -217,8 +217,11 @@ fn units(doc: &Document, which: Units) -> Vec<Unit<'_>> {
         }
     }
     if which == Units::Paper {
+        // The text graph::neighbours embeds for a paper, so that either reuses the other's
+        // cached vector.
         if let (Some(t), Some(a)) = (out.first_mut(), doc.field(Field::Abstract).filter(|a| !a.words.is_empty())) {
-            t.text = format!("{}. {}", t.text, a.text).into();
+            let title = doc.field(Field::Title).map_or("", |f| f.text.as_str());
+            t.text = format!("{title}. {}", a.text).into();
         }
     }
     out
