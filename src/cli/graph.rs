@@ -10,7 +10,7 @@ use topicgraph::graph::{load_from_store, write_analytics, ConceptPath, GraphConf
 use crate::cli::tag::EmbedArgs;
 use topicgraph::build::stored_records;
 use topicgraph::embed::Embedder;
-use topicgraph::graph::neighbours::PaperVectors;
+use topicgraph::graph::neighbours::{ConceptVectors, PaperVectors};
 use topicgraph::rdf::iri::Iris;
 use topicgraph::rdf::{store, vocab::DEFAULT_BASE};
 
@@ -48,6 +48,16 @@ enum GraphCommand {
         concept: String,
         #[command(flatten)]
         common: Common,
+        /// What concepts are compared by: their papers (co-occurrence), or their embeddings
+        /// (label, altLabels and scope note: concepts that mean alike, tagged together or not).
+        #[arg(long, default_value = "papers", value_name = "WHAT")]
+        by: RelatedBy,
+        /// With `--by embeddings`: the ontology whose concepts are embedded (as for `tag`;
+        /// default the bundled one).
+        #[arg(long = "ontology", value_name = "FILE|bundled")]
+        ontologies: Vec<topicgraph::ontology::OntologySpec>,
+        #[command(flatten)]
+        embed: EmbedArgs,
     },
     /// Papers most like a paper: cosine of IDF-weighted concept vectors, with the shared
     /// concepts that explain it; or, with `--by embeddings`, cosine of the papers' sentence
@@ -91,6 +101,12 @@ struct Common {
     /// Papers a concept pair needs in common to count as co-occurring.
     #[arg(long, default_value_t = GraphConfig::default().min_support, value_name = "N")]
     min_support: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RelatedBy {
+    Papers,
+    Embeddings,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -141,7 +157,8 @@ pub fn run(args: GraphArgs) -> Result<u8> {
             }
             common.emit(&stats, |w| print_stats(w, &stats))
         }
-        GraphCommand::Related { concept, common } => {
+        GraphCommand::Related { concept, common, by: RelatedBy::Embeddings, ontologies, embed } => related_by_embeddings(&concept, &common, &ontologies, &embed),
+        GraphCommand::Related { concept, common, by: RelatedBy::Papers, .. } => {
             let (graph, _) = common.graph(false)?;
             let c = &graph.concepts()[graph.concept_index(&concept)?];
             let related = graph.related(&concept, common.top)?;
@@ -200,6 +217,27 @@ fn print_related(w: &mut dyn Write, id: &str, label: &str, related: &[Related]) 
         writeln!(w, "{}", row.trim_end())?;
     }
     Ok(())
+}
+
+/// `graph related --by embeddings`: the concept's nearest concepts of the ontology by their
+/// mean embedding (the concept is found in the store's graph first, as without the flag).
+fn related_by_embeddings(concept: &str, common: &Common, ontologies: &[topicgraph::ontology::OntologySpec], embed: &EmbedArgs) -> Result<u8> {
+    let (graph, _) = common.graph(false)?;
+    let id = graph.concepts()[graph.concept_index(concept)?].id.clone();
+    let o = topicgraph::ontology::Ontology::load(ontologies).context("loading the ontology")?;
+    let i = o.index_of(&id).with_context(|| format!("{id} is not a concept of {}", o.version()))?;
+    let (embedder, _) = embed.load()?;
+    let (vectors, _) = ConceptVectors::new(&o, embedder.as_ref(), embed.cache_dir().as_deref())?;
+    let near = vectors.nearest(&o, i, common.top);
+    let label = o.concepts[i].pref_label.clone();
+    let out = serde_json::json!({ "concept": id, "label": label, "by": "embeddings", "model": embedder.id(), "related": near });
+    common.emit(&out, |w| {
+        writeln!(w, "nearest to {id} ({label}) by embedding\n  {:>6}  concept", "cosine")?;
+        for n in &near {
+            writeln!(w, "  {:>6.3}  {:<32} {}", n.score, n.id, n.label)?;
+        }
+        Ok(())
+    })
 }
 
 /// `graph similar --by embeddings`: every stored paper embedded (from the cache when it was

@@ -1,10 +1,17 @@
-//! Papers near a paper by sentence embedding: cosine kNN over each paper's title and
-//! abstract embedded as one text (the text `tag --semantic on` embeds, so its cached vectors
-//! are reused). Unlike [`KnowledgeGraph::similar`](super::KnowledgeGraph::similar), it needs no
-//! shared concept: two papers on one problem in other words meet.
+//! Neighbours by sentence embedding, cosine kNN.
+//!
+//! - Papers near a paper ([`PaperVectors`]): each paper's title and abstract embedded as one
+//!   text (the text `tag --semantic on` embeds, so its cached vectors are reused). Unlike
+//!   [`KnowledgeGraph::similar`](super::KnowledgeGraph::similar), it needs no shared concept:
+//!   two papers on one problem in other words meet.
+//! - Concepts near a concept ([`ConceptVectors`]): the mean of a concept's label, altLabel and
+//!   scope-note vectors (the semantic matcher's, from the same cache), so concepts that mean
+//!   alike meet even when no paper has tagged both.
 
-use crate::embed::{dot, EmbedError, Embedder};
+use crate::embed::cache::{Outcome, VectorFile};
+use crate::embed::{dot, normalize, EmbedError, Embedder};
 use crate::model::Paper;
+use crate::ontology::Ontology;
 use serde::Serialize;
 
 /// A paper near the query paper.
@@ -78,6 +85,47 @@ impl PaperVectors {
     }
 }
 
+/// A concept near the query concept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConceptNeighbour {
+    pub id: String,
+    pub label: String,
+    /// Cosine similarity of the two concepts' mean vectors.
+    pub score: f64,
+}
+
+/// One unit vector per concept of an ontology, in its order.
+pub struct ConceptVectors {
+    dim: usize,
+    rows: Vec<f32>,
+}
+
+impl ConceptVectors {
+    /// Embed (or read from `cache_dir`) the texts of every concept, as the semantic matcher
+    /// does, and average each concept's.
+    pub fn new(o: &Ontology, embedder: &dyn Embedder, cache_dir: Option<&std::path::Path>) -> Result<(ConceptVectors, Outcome), EmbedError> {
+        let texts = crate::link::semantic::concept_texts(o);
+        let strings: Vec<String> = texts.iter().map(|(_, t, _)| t.clone()).collect();
+        let (vectors, outcome) = VectorFile::load_or_embed(cache_dir, "concepts", embedder, &strings, 64)?;
+        let dim = embedder.dim();
+        let mut rows = vec![0f32; o.concepts.len() * dim];
+        for ((concept, _, _), v) in texts.iter().zip(&vectors) {
+            rows[concept * dim..(concept + 1) * dim].iter_mut().zip(v).for_each(|(r, x)| *r += x);
+        }
+        rows.chunks_mut(dim.max(1)).for_each(normalize);
+        Ok((ConceptVectors { dim, rows }, outcome))
+    }
+
+    /// The `k` concepts of `o` nearest to concept `i`, nearest first (ties by id).
+    pub fn nearest(&self, o: &Ontology, i: usize, k: usize) -> Vec<ConceptNeighbour> {
+        let row = |j: usize| &self.rows[j * self.dim..(j + 1) * self.dim];
+        let mut scored: Vec<(f32, usize)> = (0..o.concepts.len()).filter(|&j| j != i).map(|j| (dot(row(i), row(j)), j)).collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| o.concepts[a.1].id.cmp(&o.concepts[b.1].id)));
+        scored.truncate(k);
+        scored.into_iter().map(|(s, j)| ConceptNeighbour { id: o.concepts[j].id.clone(), label: o.concepts[j].pref_label.clone(), score: (s as f64 * 10_000.0).round() / 10_000.0 }).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +148,16 @@ mod tests {
         let near = v.nearest(v.index_of("a").unwrap(), 5);
         assert_eq!(near.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(), ["c", "b"]);
         assert!(near[0].score > near[1].score);
+    }
+
+    #[test]
+    fn a_concept_is_nearest_to_the_concepts_that_share_its_words() {
+        let o = Ontology::load(&[crate::ontology::OntologySpec::Bundled]).unwrap();
+        let (v, outcome) = ConceptVectors::new(&o, &HashingEmbedder::new(384), None).unwrap();
+        assert!(matches!(outcome, Outcome::NoCache));
+        let near = v.nearest(&o, o.index_of("kv-cache-quantization").unwrap(), 5);
+        assert_eq!(near.len(), 5);
+        assert!(near.iter().all(|n| n.id != "kv-cache-quantization"));
+        assert!(near.iter().take(3).any(|n| n.id.starts_with("kv-cache")), "{near:?}");
     }
 }

@@ -128,4 +128,14 @@ fn graph_similar_by_embeddings_ranks_every_stored_paper_and_caches_their_vectors
     let (again, stderr) = similar("id:kv-1");
     assert!(stderr.contains("4 from the embedding cache, 0 embedded now"), "{stderr}");
     assert_eq!(again, first);
+
+    // Concepts by their mean embedding: the ontology's, whether or not papers tag them together.
+    let r = run(&["graph", "related", "kv-cache-quantization", "--by", "embeddings", "--embedder", "hashing", "--embedding-cache", &cache, "--store", &store, "--format", "json", "--top", "5"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let related: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((related["concept"].as_str(), related["by"].as_str()), (Some("kv-cache-quantization"), Some("embeddings")));
+    let rows = related["related"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r["id"] != "kv-cache-quantization" && r["label"].is_string()));
+    assert!(rows.iter().any(|r| r["id"].as_str().unwrap().starts_with("kv-cache")), "{related}");
 }
