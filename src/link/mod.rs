@@ -617,9 +617,6 @@ pub fn is_ambiguous_acronym(text: &str) -> bool {
     key.chars().count() <= 3 && key.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// A mention inside a longer mention in the same field ("KV cache" inside "KV cache
-/// quantization") still names its concept, but less: the longer, more specific label
-/// carries the phrase. Its strength is halved.
 /// A semantic mention adds what string matching did not see: one whose span holds a
 /// string-matched mention of the same concept (a phrase or sentence that writes the label)
 /// would count that evidence twice, and is dropped.
@@ -628,6 +625,9 @@ fn drop_echoes(mentions: &mut Vec<Mention>) {
     mentions.retain(|m| m.matcher != "semantic" || !written.iter().any(|&(c, f, s, e)| c == m.concept && f == m.field && s >= m.start && e <= m.end));
 }
 
+/// A mention inside a longer mention in the same field ("KV cache" inside "KV cache
+/// quantization") still names its concept, but less: the longer, more specific label
+/// carries the phrase. Its strength is halved.
 fn weaken_contained(mentions: &mut [Mention]) {
     // A semantic mention spans a whole sentence: it contains the words, it does not read them
     // as part of a longer name.
@@ -650,6 +650,21 @@ mod tests {
 
     fn linker() -> Linker {
         Linker::new(Ontology::load(&[OntologySpec::Bundled]).unwrap(), LinkConfig::default())
+    }
+
+    #[test]
+    fn a_semantic_mention_over_a_string_match_of_its_concept_is_dropped() {
+        let m = |concept, field, start, end, matcher| Mention { matcher, ..Mention::new(concept, field, start, end, String::new(), Rule::Semantic, String::new(), (0, 0), 2) };
+        let mut ms = vec![
+            m(1, Field::Abstract, 10, 18, "lexical"),
+            m(1, Field::Abstract, 0, 40, "semantic"),
+            m(2, Field::Abstract, 0, 40, "semantic"),
+            m(1, Field::Title, 0, 40, "semantic"),
+            m(1, Field::Abstract, 20, 40, "semantic"),
+        ];
+        drop_echoes(&mut ms);
+        let kept: Vec<(usize, Field, usize)> = ms.iter().map(|x| (x.concept, x.field, x.start)).collect();
+        assert_eq!(kept, [(1, Field::Abstract, 10), (2, Field::Abstract, 0), (1, Field::Title, 0), (1, Field::Abstract, 20)]);
     }
 
     fn paper(title: &str, abs: &str) -> Paper {
