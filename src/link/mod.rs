@@ -214,7 +214,9 @@ pub struct Tagged {
     pub entities: Vec<Entity>,
     /// Keyphrases, best first ([`crate::extract::keyphrase`]).
     pub keywords: Vec<Keyphrase>,
-    /// The ontology version the links were made with.
+    /// The ontology version the links were made with, and the semantic model when semantic
+    /// linking was on (`bundled@1.0.0+semantic:bert:all-MiniLM-L6-v2@…`): see
+    /// [`Linker::version`].
     pub ontology: String,
     /// The paper's canonical record (`tag --with-paper`), so that `build --from-tags` can
     /// load tagged output without the inputs it came from.

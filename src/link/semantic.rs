@@ -117,12 +117,14 @@ impl SemanticMatcher {
             }
             rows.extend_from_slice(v);
         }
+        // Each distinct label once (a CSO-sized ontology has tens of thousands).
         let mut labels: Vec<String> = Vec::new();
+        let mut index: rustc_hash::FxHashMap<String, usize> = Default::default();
         let mut owner = Vec::with_capacity(texts.len());
         for (concept, text, label) in texts {
             let is_label = text == label;
-            let k = labels.iter().rposition(|l| *l == label).unwrap_or_else(|| {
-                labels.push(label);
+            let k = *index.entry(label).or_insert_with_key(|l| {
+                labels.push(l.clone());
                 labels.len() - 1
             });
             owner.push((concept, k, is_label));
