@@ -425,7 +425,7 @@ pub fn report_semantic(linker: &Linker, quiet: bool) {
             Some((hits, misses)) => format!(" ({hits} from the embedding cache, {misses} embedded now)"),
             None => String::new(),
         };
-        eprintln!("semantic linking: papers {}, titles and sentences {}{cached}", s.papers.load(Ordering::Relaxed), s.units.load(Ordering::Relaxed));
+        eprintln!("semantic linking: papers {}, texts {}{cached}", s.papers.load(Ordering::Relaxed), s.units.load(Ordering::Relaxed));
     }
     if let Some(e) = linker.semantic_embedder().and_then(|e| e.cache_error()) {
         eprintln!("warning: the embedding cache could not be written ({e}); the vectors of this run were not kept");

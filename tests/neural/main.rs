@@ -116,7 +116,7 @@ fn tag_semantic_on_with_the_tiny_model_adds_semantic_evidence_and_caches_concept
     let first = run(&a.iter().map(String::as_str).collect::<Vec<_>>(), Some(paper));
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(first.stderr.contains("concept vectors embedded and cached"), "{}", first.stderr);
-    assert!(first.stderr.contains("semantic linking: papers 1, titles and sentences 3 (0 from the embedding cache, 3 embedded now)"), "{}", first.stderr);
+    assert!(first.stderr.contains("semantic linking: papers 1, texts 3 (0 from the embedding cache, 3 embedded now)"), "{}", first.stderr);
     let tagged = first.json_lines();
     let semantic: Vec<&serde_json::Value> = tagged[0]["concepts"].as_array().unwrap().iter().flat_map(|c| c["evidence"].as_array().unwrap()).filter(|e| e["matcher"] == "semantic").collect();
     assert!(!semantic.is_empty(), "with similarity floor 0 every unit proposes its closest concepts: {}", first.stdout);
