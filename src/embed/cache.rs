@@ -97,7 +97,7 @@ impl VectorFile {
         if body.len() != count * dim * 4 {
             return None;
         }
-        let floats: Vec<f32> = body.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let floats = floats_le(body);
         Some(floats.chunks(dim.max(1)).map(<[f32]>::to_vec).take(count).collect())
     }
 
@@ -110,11 +110,9 @@ impl VectorFile {
             w.write_all(MAGIC.as_bytes())?;
             let header = serde_json::json!({"model": embedder.id(), "dim": embedder.dim(), "count": vectors.len()});
             writeln!(w, "{header}")?;
-            for v in vectors {
-                for x in v {
-                    w.write_all(&x.to_le_bytes())?;
-                }
-            }
+            let mut bytes = Vec::with_capacity(vectors.len() * embedder.dim() * 4);
+            vectors.iter().for_each(|v| push_floats_le(&mut bytes, v));
+            w.write_all(&bytes)?;
             w.flush()?;
         }
         tmp.persist(&self.path).map_err(|e| e.error)?;
@@ -133,6 +131,15 @@ pub struct CachedEmbedder {
     pub misses: std::sync::atomic::AtomicUsize,
     /// Why the store stopped being written, if it did.
     pub write_error: Mutex<Option<String>>,
+}
+
+/// Little-endian f32s, as both files store vectors.
+fn floats_le(bytes: &[u8]) -> Vec<f32> {
+    bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+}
+
+fn push_floats_le(out: &mut Vec<u8>, v: &[f32]) {
+    v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
 }
 
 fn text_key(text: &str) -> u128 {
@@ -154,7 +161,7 @@ impl CachedEmbedder {
                 // A torn last record (a killed run) is dropped: cut the file back to whole records.
                 for r in bytes.chunks_exact(record) {
                     let key = u128::from_le_bytes(r[..16].try_into().expect("16 bytes"));
-                    let v: Vec<f32> = r[16..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+                    let v = floats_le(&r[16..]);
                     known.insert(key, Arc::from(v));
                 }
                 if bytes.len() % record != 0 {
@@ -209,7 +216,7 @@ impl Embedder for CachedEmbedder {
             let mut bytes = Vec::with_capacity(missing.len() * (16 + 4 * self.dim()));
             for (&i, v) in missing.iter().zip(&vectors) {
                 bytes.extend_from_slice(&keys[i].to_le_bytes());
-                v.iter().for_each(|x| bytes.extend_from_slice(&x.to_le_bytes()));
+                push_floats_le(&mut bytes, v);
             }
             {
                 let mut known = self.known.write().unwrap_or_else(|p| p.into_inner());
