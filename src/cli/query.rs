@@ -16,7 +16,8 @@ use topicgraph::sparql::{self, QueryOptions, ResultFormat, ResultKind, SparqlErr
     topicgraph query 'SELECT ?c ?label WHERE { ?c a skos:Concept ; skos:prefLabel ?label } LIMIT 10'\n  \
     topicgraph query -f queries/top-concepts.rq --format csv --out top.csv\n  \
     topicgraph query 'CONSTRUCT WHERE { ?c skos:broader ?b }' --format turtle\n  \
-    echo 'ASK { ?p a schema:ScholarlyArticle }' | topicgraph query -f -\n\n\
+    echo 'ASK { ?p a schema:ScholarlyArticle }' | topicgraph query -f -\n  \
+    topicgraph query -f examples/queries/06-authors-most-active-on-moe.rq --explain\n\n\
     Prefixes declared for every query: rdf rdfs xsd owl skos dcterms schema prov oa dcat tg tgc tgd\n\
     (a query may redeclare them). The default graph is the union of all named graphs, unless\n\
     the query names graphs with FROM / FROM NAMED.\n\n\
@@ -44,6 +45,11 @@ pub struct QueryArgs {
     /// Where to write the results (`-` is stdout).
     #[arg(long, short, default_value = "-", value_name = "FILE")]
     pub out: String,
+    /// Instead of the results, print how the query ran: each step of oxigraph's plan with
+    /// the rows it produced and its time (the query runs to the end; results are counted,
+    /// not written). `--format json` gives the plan as JSON.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 pub fn run(args: QueryArgs) -> Result<u8> {
@@ -63,18 +69,47 @@ pub fn run(args: QueryArgs) -> Result<u8> {
         None => None,
     };
     let store = open_read_only(&args.store)?;
+    let options = QueryOptions { timeout, ..Default::default() };
+    if args.explain {
+        return explain(&store, &text, &options, &args);
+    }
     let terminal = args.out == "-" && std::io::stdout().is_terminal();
-    let written = sparql::evaluate(&store, &text, &QueryOptions { timeout, ..Default::default() }).map_err(anyhow::Error::from).and_then(|evaluation| {
+    let written = sparql::evaluate(&store, &text, &options).map_err(anyhow::Error::from).and_then(|evaluation| {
         let format = args.format.unwrap_or_else(|| default_format(evaluation.kind(), &args.out, terminal));
         with_output(&args.out, |w| Ok(evaluation.write(format, w, None)?.1))
     });
-    match written {
-        Ok(_) => Ok(EXIT_OK),
+    finish(written.map(|_| ()), &text)
+}
+
+/// `--explain`: the plan as a tree (or JSON with `--format json`).
+fn explain(store: &oxigraph::store::Store, text: &str, options: &QueryOptions, args: &QueryArgs) -> Result<u8> {
+    let json = match args.format {
+        Some(ResultFormat::Json) => true,
+        None | Some(ResultFormat::Table) => false,
+        Some(other) => bail!("--explain writes a text tree, or JSON with --format json, not {other}"),
+    };
+    let plan = sparql::explain(store, text, options).map_err(anyhow::Error::from).and_then(|e| {
+        with_output(&args.out, |w| {
+            if json {
+                serde_json::to_writer_pretty(&mut *w, &e).map_err(std::io::Error::from)?;
+                writeln!(w)?;
+            } else {
+                w.write_all(e.to_text().as_bytes())?;
+            }
+            Ok(())
+        })
+    });
+    finish(plan, text)
+}
+
+fn finish(done: Result<()>, text: &str) -> Result<u8> {
+    match done {
+        Ok(()) => Ok(EXIT_OK),
         Err(e) => match e.downcast_ref::<SparqlError>() {
             // A syntax error shows the user's line with a caret, then the hint.
             Some(syntax @ SparqlError::Syntax { .. }) => {
                 eprintln!("error: {syntax}");
-                if let Some(explained) = syntax.explain(&text) {
+                if let Some(explained) = syntax.explain(text) {
                     eprintln!("{explained}");
                 }
                 Ok(EXIT_FATAL)

@@ -2,7 +2,8 @@
 //!
 //! Entry points: [`evaluate`] parses and starts a query and returns an [`Evaluation`], whose
 //! [`Evaluation::write`] serializes the results in a [`ResultFormat`] (pick one with
-//! [`negotiate`] for HTTP); [`update`] runs a SPARQL update. Nothing here prints.
+//! [`negotiate`] for HTTP); [`explain`] runs a query for its plan, with the rows and time of
+//! each step; [`update`] runs a SPARQL update. Nothing here prints.
 //!
 //! Every query gets the vocabulary prefixes ([`crate::rdf::vocab::PREFIXES`]) and sees the
 //! union of all named graphs as its default graph, unless it names graphs itself (FROM, FROM
@@ -12,18 +13,20 @@
 //! so an HTTP server can still answer with an error status when either is hit.
 
 mod deadline;
+mod explain;
 mod format;
 mod prepare;
 mod table;
 mod write;
 
+pub use explain::{explain, Explanation, PlanNode};
 pub use format::{negotiate, ResultFormat, ResultKind};
 pub use prepare::excerpt;
 pub use write::Evaluation;
 
 use deadline::Deadline;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
-use oxigraph::sparql::{QueryEvaluationError, UpdateEvaluationError};
+use oxigraph::sparql::{BoundPreparedSparqlQuery, QueryEvaluationError, UpdateEvaluationError};
 use oxigraph::store::Store;
 use prepare::{evaluator, syntax_error, Operation};
 use std::time::Duration;
@@ -88,6 +91,13 @@ pub struct QueryOptions {
 /// Parse `text` with the vocabulary prefixes and start it on `store`. Rows are computed as
 /// [`Evaluation::write`] pulls them, so the time limit covers that too.
 pub fn evaluate(store: &Store, text: &str, options: &QueryOptions) -> Result<Evaluation, SparqlError> {
+    let (bound, deadline) = start(store, text, options)?;
+    let results = bound.execute().map_err(|e| deadline.error(e))?;
+    Ok(Evaluation::new(results, deadline))
+}
+
+/// Parse `text`, set up its dataset and bind it to `store`, with the clock started.
+fn start(store: &Store, text: &str, options: &QueryOptions) -> Result<(BoundPreparedSparqlQuery<'static>, Deadline), SparqlError> {
     let deadline = Deadline::start(options.timeout);
     let mut prepared = evaluator().with_cancellation_token(deadline.token()).parse_query(text).map_err(|e| syntax_error(text, &e, Operation::Query))?;
     let dataset = prepared.dataset_mut();
@@ -98,8 +108,7 @@ pub fn evaluate(store: &Store, text: &str, options: &QueryOptions) -> Result<Eva
         // The query names no graphs: the data lives in named graphs, so show all of it.
         dataset.set_default_graph_as_union();
     }
-    let results = prepared.on_store(store).execute().map_err(|e| deadline.error(e))?;
-    Ok(Evaluation::new(results, deadline))
+    Ok((prepared.on_store(store), deadline))
 }
 
 /// Run a SPARQL update (with the vocabulary prefixes) on `store`, within `timeout`. The update
