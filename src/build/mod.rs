@@ -22,6 +22,7 @@ use crate::link::Linker;
 use crate::model::Paper;
 use crate::rdf::iri::{Graph, Iris};
 use crate::rdf::mapping::{EvidenceMode, Mapper};
+use crate::rdf::sidecar;
 use crate::rdf::store::KgStore;
 use crate::rdf::vocab::{OWL, TG_NS};
 use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Term};
@@ -40,6 +41,8 @@ pub enum BuildError {
     Storage(#[from] StorageError),
     #[error("the stored record of {iri} is unreadable: {source}")]
     Record { iri: String, source: serde_json::Error },
+    #[error("writing the tag sidecar {}: {source}", path.display())]
+    Sidecar { path: std::path::PathBuf, source: std::io::Error },
 }
 
 /// How to build.
@@ -54,11 +57,57 @@ pub struct BuildConfig {
     pub batch: usize,
     /// The command line, for the run record.
     pub command: String,
+    /// Whether the store is compacted at the end ([`Compact`]).
+    pub compact: Compact,
 }
 
 impl Default for BuildConfig {
     fn default() -> Self {
-        BuildConfig { read: ReadConfig::default(), categories: Vec::new(), evidence: EvidenceMode::Compact, batch: 20_000, command: String::new() }
+        BuildConfig { read: ReadConfig::default(), categories: Vec::new(), evidence: EvidenceMode::Compact, batch: 20_000, command: String::new(), compact: Compact::Auto }
+    }
+}
+
+/// Whether a build ends with a full compaction of the store (RocksDB's, through oxigraph's
+/// `Store::optimize`).
+///
+/// Each batch is bulk-loaded as sorted files of its own, and the files of different batches
+/// overlap, so until they are merged every index lookup seeks in each of them. Compacting
+/// after the 266k-paper build took 48 s and made the store 5.0 -> 3.1 GB and the selective
+/// example queries 2-5x faster (README, Measured). A daily update of a few thousand papers
+/// leaves the rest to RocksDB's background compactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compact {
+    /// When the store had no tagged paper before this run, or the run wrote at least
+    /// [`Compact::AUTO_MIN_PAPERS`] papers.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Compact {
+    /// Papers written (added, updated or re-tagged) from which `Auto` compacts a store that
+    /// already had papers.
+    pub const AUTO_MIN_PAPERS: u64 = 50_000;
+
+    fn due(self, fresh: bool, written: u64) -> bool {
+        match self {
+            Compact::Always => true,
+            Compact::Never => false,
+            Compact::Auto => written > 0 && (fresh || written >= Self::AUTO_MIN_PAPERS),
+        }
+    }
+}
+
+impl std::str::FromStr for Compact {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(Compact::Auto),
+            "always" => Ok(Compact::Always),
+            "never" => Ok(Compact::Never),
+            other => Err(format!("expected auto, always or never, got {other:?}")),
+        }
     }
 }
 
@@ -85,6 +134,10 @@ pub struct BuildSummary {
     pub quads_removed: u64,
     /// Seconds per stage, in the order they ran.
     pub stages: Vec<(&'static str, f64)>,
+    /// Whether the store was compacted at the end ([`Compact`]).
+    pub compacted: bool,
+    /// The run recorded in the store's runs graph (its IRI).
+    pub run: Option<String>,
 }
 
 impl BuildSummary {
@@ -103,9 +156,33 @@ pub(crate) struct Ctx<'a> {
     pub linker: &'a Linker,
     pub mapper: Mapper<'a>,
     pub version: String,
+    /// Follows every write of the store, when the store is on disk and its sidecar was
+    /// valid (or the store new): see [`crate::rdf::sidecar`]. Set by [`start`].
+    sidecar: std::sync::Mutex<Option<sidecar::Writer>>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(store: &'a KgStore, linker: &'a Linker, iris: &'a Iris, evidence: EvidenceMode) -> Self {
+        Ctx { store, linker, mapper: Mapper { iris, evidence }, version: linker.version().to_string(), sidecar: std::sync::Mutex::new(None) }
+    }
+
+    fn sidecar_error(&self, source: std::io::Error) -> BuildError {
+        BuildError::Sidecar { path: self.store.path().map(sidecar::path).unwrap_or_default(), source }
+    }
+
+    /// Whether writes are followed by the sidecar (digests are worth computing).
+    pub fn follows_sidecar(&self) -> bool {
+        self.sidecar.lock().expect("the sidecar lock is never poisoned").is_some()
+    }
+
+    /// After an atomic write of the store: what it wrote, for the sidecar.
+    pub fn sidecar_batch(&self, removed: Vec<String>, papers: Vec<sidecar::PaperDigest>) -> Result<(), BuildError> {
+        match self.sidecar.lock().expect("the sidecar lock is never poisoned").as_mut() {
+            Some(w) => w.batch(removed, papers).map_err(|e| self.sidecar_error(e)),
+            None => Ok(()),
+        }
+    }
+
     pub fn iris(&self) -> &Iris {
         self.mapper.iris
     }
@@ -137,7 +214,7 @@ pub fn build_files(
     cfg: &BuildConfig,
     observer: &mut dyn crate::ingest::read::ReadObserver,
 ) -> Result<BuildSummary, BuildError> {
-    let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.version().to_string() };
+    let ctx = Ctx::new(store, linker, iris, cfg.evidence);
     let (mut summary, run) = start(&ctx)?;
 
     // The reader calls back with merged papers; batches are written as they fill. A store
@@ -186,6 +263,10 @@ pub(crate) fn start(ctx: &Ctx) -> Result<(BuildSummary, Run), BuildError> {
     summary.ontology_loaded = write::sync_ontology(ctx)?;
     let fresh = write::no_tagged_papers(ctx)?;
     summary.time("ontology", t);
+    if let Some(dir) = ctx.store.path() {
+        let writer = sidecar::Writer::start(dir, ctx.store, fresh).map_err(|e| ctx.sidecar_error(e))?;
+        *ctx.sidecar.lock().expect("the sidecar lock is never poisoned") = writer;
+    }
     Ok((summary, Run { started, fresh }))
 }
 
@@ -194,7 +275,18 @@ pub(crate) fn finish(ctx: &Ctx, cfg: &BuildConfig, mut summary: BuildSummary, ru
     let t = Instant::now();
     summary.retagged_for_ontology = write::retag_stale(ctx, cfg.batch, &mut summary, run.fresh)?;
     summary.time("retag", t);
-    write::record_run(ctx, run.started, &cfg.command, &summary)?;
+    let run_iri = write::record_run(ctx, run.started, &cfg.command, &summary)?;
+    if let Some(w) = ctx.sidecar.lock().expect("the sidecar lock is never poisoned").take() {
+        w.commit(run_iri.as_str(), ctx.graph(Graph::Runs).as_str()).map_err(|e| ctx.sidecar_error(e))?;
+    }
+    summary.run = Some(run_iri.into_string());
+    let written = summary.added + summary.updated + summary.tagged + summary.from_tags + summary.retagged_for_ontology;
+    if cfg.compact.due(run.fresh, written) {
+        let t = Instant::now();
+        ctx.store.optimize()?;
+        summary.compacted = true;
+        summary.time("compact", t);
+    }
     Ok(summary)
 }
 

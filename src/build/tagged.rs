@@ -16,7 +16,6 @@ use crate::ingest::source::InputFile;
 use crate::link::{Linker, Tagged};
 use crate::model::Paper;
 use crate::rdf::iri::{prefixed_ids, Iris};
-use crate::rdf::mapping::Mapper;
 use crate::rdf::store::KgStore;
 use rustc_hash::{FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
@@ -58,7 +57,7 @@ pub fn build_tagged(
     cfg: &BuildConfig,
     observer: &mut dyn ReadObserver,
 ) -> Result<BuildSummary, BuildError> {
-    let ctx = Ctx { store, linker, mapper: Mapper { iris, evidence: cfg.evidence }, version: linker.version().to_string() };
+    let ctx = Ctx::new(store, linker, iris, cfg.evidence);
     let (mut summary, run) = start(&ctx)?;
 
     // A batch holds no two papers that share an id: the second waits for the next batch,

@@ -5,6 +5,7 @@ use super::{literal, stored_ontology_version, tg, BuildError, BuildSummary, Ctx}
 use crate::link::Tagged;
 use crate::model::Paper;
 use crate::rdf::iri::Graph;
+use crate::rdf::sidecar::PaperDigest;
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::{StorageError, Transaction};
 use rayon::prelude::*;
@@ -66,6 +67,9 @@ pub fn write_plans_with(ctx: &Ctx, plans: Vec<Plan>, given: Vec<Option<Tagged>>,
     let t = Instant::now();
     let mut new_quads = Vec::new();
     let mut replaced: Vec<(&[NamedNode], bool, Vec<Quad>)> = Vec::new();
+    // What the sidecar learns of this batch, when it follows the store.
+    let follow = ctx.follows_sidecar();
+    let (mut digests, mut removed) = (Vec::new(), Vec::new());
     for (plan, tags) in plans.iter().zip(&tagged) {
         match plan {
             Plan::New(paper) => {
@@ -77,8 +81,14 @@ pub fn write_plans_with(ctx: &Ctx, plans: Vec<Plan>, given: Vec<Option<Tagged>>,
                 paper_quads(ctx, paper, tags.as_ref(), &mut quads)?;
                 replaced.push((old, *retag, quads));
                 summary.updated += 1;
+                if follow {
+                    removed.extend(old.iter().map(|n| n.as_str().to_string()));
+                }
             }
             Plan::Unchanged => summary.unchanged += 1,
+        }
+        if let (true, Some(paper)) = (follow, plan.paper()) {
+            digests.push(PaperDigest::of(&ctx.iris().paper(paper), paper, tags.as_ref(), ctx.linker.ontology()));
         }
     }
     summary.tagged += tagged.iter().filter(|t| t.is_some()).count() as u64 - reused;
@@ -115,6 +125,7 @@ pub fn write_plans_with(ctx: &Ctx, plans: Vec<Plan>, given: Vec<Option<Tagged>>,
         loader.load_quads(new_quads)?;
         loader.commit()?;
     }
+    ctx.sidecar_batch(removed, digests)?;
     summary.time("store", t);
     Ok(())
 }
@@ -210,7 +221,7 @@ pub fn retag_stale(ctx: &Ctx, batch: usize, summary: &mut BuildSummary, fresh: b
 
 /// One `prov:Activity` in the runs graph: when, where, what it did. Only this graph holds
 /// times and hosts, so the rest of the store stays byte-identical across rebuilds.
-pub fn record_run(ctx: &Ctx, started: std::time::SystemTime, command: &str, summary: &BuildSummary) -> Result<(), BuildError> {
+pub fn record_run(ctx: &Ctx, started: std::time::SystemTime, command: &str, summary: &BuildSummary) -> Result<NamedNode, BuildError> {
     use crate::rdf::vocab::{PROV, RDF, RDFS, XSD};
     use oxigraph::model::Literal;
     let start = utc_timestamp(started);
@@ -229,12 +240,12 @@ pub fn record_run(ctx: &Ctx, started: std::time::SystemTime, command: &str, summ
         Quad::new(run.clone(), tg("papersAdded"), Literal::from(summary.added as i64), g.clone()),
         Quad::new(run.clone(), tg("papersUpdated"), Literal::from(summary.updated as i64), g.clone()),
         Quad::new(run.clone(), tg("papersUnchanged"), Literal::from(summary.unchanged as i64), g.clone()),
-        Quad::new(run, tg("recordsRejected"), Literal::from(summary.read.rejected as i64), g),
+        Quad::new(run.clone(), tg("recordsRejected"), Literal::from(summary.read.rejected as i64), g),
     ];
     let mut tx = ctx.store.start_transaction()?;
     tx.extend(quads.iter());
     tx.commit()?;
-    Ok(())
+    Ok(run)
 }
 
 /// `2026-11-28T13:05:09Z` (UTC, seconds).

@@ -52,7 +52,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     // the server stops; the server works on a handle to the same database.
     let opened = if args.allow_update { open_read_write(&args.store)? } else { open_read_only(&args.store)? };
     let store = opened.store().clone();
-    let config = ServeConfig { bind: args.bind, allow_update: args.allow_update, timeout: Duration::from_secs_f64(args.timeout), max_result_bytes: args.max_result_bytes, threads: args.threads };
+    let config = ServeConfig { bind: args.bind, allow_update: args.allow_update, timeout: Duration::from_secs_f64(args.timeout), max_result_bytes: args.max_result_bytes, threads: args.threads, store_dir: Some(args.store.clone()) };
     let server = Server::bind(store, config)?;
     let shutdown = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {

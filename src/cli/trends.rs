@@ -9,6 +9,7 @@ use clap::Args;
 use std::path::PathBuf;
 use topicgraph::ingest::{InputFormat, ReadConfig};
 use topicgraph::model::PartialDate;
+use topicgraph::rdf::sidecar::PaperDigest;
 use topicgraph::report::corpus::prepare;
 use topicgraph::report::{compute, csv, html, json, markdown, store, Corpus, CorpusBuilder, DateBasis, Granularity, ReportFormat, Selection, TrendConfig, TrendReport};
 
@@ -70,7 +71,15 @@ impl CorpusArgs {
         let selection = self.selection();
         if self.inputs.is_empty() {
             let kg = topicgraph::rdf::store::open_read_only(&self.store)?;
-            return store::load_corpus(&kg, &selection, brief, &self.store.display().to_string()).with_context(|| format!("reading {}", self.store.display()));
+            let source = self.store.display().to_string();
+            if brief {
+                return store::load_corpus(&kg, &selection, true, &source).with_context(|| format!("reading {source}"));
+            }
+            let (corpus, from) = store::trend_corpus(&kg, &selection, &source).with_context(|| format!("reading {source}"))?;
+            if !self.quiet {
+                eprintln!("  papers     read {from}");
+            }
+            return Ok(corpus);
         }
         // Trends read concepts and keyphrases; entities only the brief shows.
         let linker = if brief { self.link.linker()? } else { LinkArgs { no_entities: true, ..self.link.clone() }.linker()? };
@@ -213,8 +222,9 @@ pub fn run(args: TrendsArgs) -> Result<u8> {
 
 /// Write `DIR/trends.html` and `DIR/trends.md` from a store (what `build` does after
 /// writing it). Returns the paths written.
-pub fn write_next_to_store(kg: &oxigraph::store::Store, dir: &std::path::Path, source: &str) -> Result<Vec<PathBuf>> {
-    let corpus = store::load_corpus(kg, &Selection::default(), false, source)?;
+pub fn write_next_to_store(kg: &oxigraph::store::Store, digests: &[PaperDigest], dir: &std::path::Path, source: &str) -> Result<Vec<PathBuf>> {
+    let (infos, _) = topicgraph::graph::load_concepts(kg)?;
+    let corpus = store::corpus_from_digests(kg, infos, digests, &Selection::default(), None, source)?;
     let report = compute(&corpus, &TrendConfig::default());
     let mut written = Vec::new();
     for (name, format) in [("trends.html", ReportFormat::Html), ("trends.md", ReportFormat::Markdown)] {

@@ -89,6 +89,7 @@ pub fn run(mut args: UpdateArgs) -> Result<u8> {
     let cfg = BuildConfig { categories: config.categories.clone(), command: std::env::args().collect::<Vec<_>>().join(" "), ..Default::default() };
 
     let (mut changed, mut failed) = (0u64, 0usize);
+    let mut last_run: Option<String> = None;
     for s in &sources {
         let last = cursor(&kg, &iris, &s.name)?;
         let Some((from, to)) = window(last, s.since, until) else {
@@ -114,6 +115,7 @@ pub fn run(mut args: UpdateArgs) -> Result<u8> {
         let summary = result.with_context(|| format!("{}: building {}", s.name, store_path.display()))?;
         set_cursor(&kg, &iris, &s.name, to).with_context(|| format!("{}: saving its cursor", s.name))?;
         changed += summary.added + summary.updated + summary.retagged_for_ontology;
+        last_run = summary.run.clone().or(last_run);
         if !quiet {
             eprintln!(
                 "{}: {from} to {to}: {} page(s) ({} from the cache), {} record(s) in {fetch_secs:.1}s; {} new paper(s), {} updated, {} unchanged",
@@ -129,7 +131,7 @@ pub fn run(mut args: UpdateArgs) -> Result<u8> {
             print_build(&summary, &store_path, t);
         }
     }
-    let after = after_build(&kg, &iris, &out, changed, args.analytics)?;
+    let after = after_build(&kg, &iris, &out, changed, args.analytics, last_run.as_deref())?;
     if !quiet {
         after.print_analytics();
         after.print_trends();

@@ -8,6 +8,7 @@
 use super::{ConceptInfo, EntityRecord, GraphError, PaperRecord};
 use crate::extract::entity::EntityType;
 use crate::rdf::mapping::entity_class;
+use crate::rdf::sidecar::PaperDigest;
 use crate::rdf::vocab::{CONCEPT_NS, DCTERMS, OA, RDF, RDFS, SCHEMA, SKOS, TG_NS};
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::Store;
@@ -90,7 +91,8 @@ pub fn load_from_store(store: &Store) -> Result<(Vec<ConceptInfo>, Vec<PaperReco
     Ok((concepts, papers))
 }
 
-fn load_concepts(store: &Store) -> Result<(Vec<ConceptInfo>, HashMap<String, String>), GraphError> {
+/// The concepts of the ontology graph, and concept IRI -> id (see [`load_from_store`]).
+pub fn load_concepts(store: &Store) -> Result<(Vec<ConceptInfo>, HashMap<String, String>), GraphError> {
     let mut iris = typed(store, SKOS, "Concept")?;
     let labels = pairs(store, SKOS, "prefLabel")?;
     let broader = pairs(store, SKOS, "broader")?;
@@ -193,22 +195,37 @@ fn load_papers(store: &Store, slugs: &HashMap<String, String>) -> Result<Vec<Pap
         if let Some(p) = papers.get_mut(iri) {
             let score = scores.get(iri).and_then(|m| m.get(c)).copied().unwrap_or(1.0);
             // A concept outside the ontology graph is known by its last segment.
-            p.concepts.push((slugs.get(c).map_or_else(|| slug(c).to_string(), String::clone), score));
+            p.concepts.push((concept_id(c, slugs), score));
         }
     }
     Ok(papers.into_values().collect())
 }
 
-/// The paper's id: the identifier its IRI ends with (with `:` written as `/`), else the first
-/// in sort order, else the IRI.
+/// The paper's id: the identifier its IRI ends with (see [`crate::rdf::sidecar::choose_id`]).
 fn choose_id(p: &mut PaperRecord) {
-    p.other_ids.sort();
-    p.other_ids.dedup();
-    let from_iri = p.other_ids.iter().position(|id| p.iri.ends_with(&format!("/{}", id.replacen(':', "/", 1))) || p.iri.ends_with(&format!("/{id}")));
-    match from_iri.or(if p.other_ids.is_empty() { None } else { Some(0) }) {
-        Some(i) => p.id = p.other_ids.remove(i),
-        None => p.id = p.iri.clone(),
-    }
+    (p.id, p.other_ids) = crate::rdf::sidecar::choose_id(&p.iri, std::mem::take(&mut p.other_ids));
+}
+
+/// The papers of a tag sidecar as the graph sees them (no authors, no other identifiers:
+/// what the corpus-wide analytics need). `ids`: concept IRI -> id, from [`load_concepts`].
+pub fn records_from_digests<'a>(digests: impl IntoIterator<Item = &'a PaperDigest>, ids: &HashMap<String, String>) -> Vec<PaperRecord> {
+    digests
+        .into_iter()
+        .map(|d| PaperRecord {
+            id: d.id.clone(),
+            iri: d.iri.clone(),
+            title: d.title.clone(),
+            date: d.issued.as_ref().map(|s| s.chars().take(10).collect()),
+            concepts: d.concepts.iter().map(|(c, score)| (concept_id(&PaperDigest::concept_iri(c), ids), *score)).collect(),
+            categories: d.categories.clone(),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// A concept's id: its slug from the ontology graph, else its IRI's last segment.
+pub fn concept_id(iri: &str, ids: &HashMap<String, String>) -> String {
+    ids.get(iri).map_or_else(|| slug(iri).to_string(), String::clone)
 }
 
 /// Authors in position order: `P schema:author <role>`, `<role> schema:author <person>;

@@ -90,7 +90,12 @@ pub fn entity_class(t: EntityType) -> &'static str {
 
 /// A score rounded to three decimals, as `xsd:double`.
 fn score_literal(x: f64) -> Literal {
-    Literal::from((x * 1000.0).round() / 1000.0)
+    Literal::from(score_value(x))
+}
+
+/// A tag's score as stored: three decimals.
+pub fn score_value(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 /// The quads of one paper and its tags. Holds the IRI factory and the evidence mode.

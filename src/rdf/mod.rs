@@ -6,3 +6,4 @@ pub mod store;
 pub mod vocab;
 pub mod iri;
 pub mod mapping;
+pub mod sidecar;

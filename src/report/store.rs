@@ -6,7 +6,9 @@
 
 use super::corpus::{ConceptMeta, Corpus, EntityMention, ReportPaper, ReportTag, Selection, Skip, TagEvidence};
 use super::ReportError;
-use crate::graph::{load_entities, load_from_store};
+use crate::graph::{concept_id, load_concepts, load_entities, load_from_store, ConceptInfo};
+use crate::rdf::sidecar::{short_concept, sort_concepts, PaperDigest, Sidecar, Stale};
+use crate::rdf::store::KgStore;
 use crate::model::{DatePrecision, PartialDate};
 use crate::rdf::vocab::{DCTERMS, OA, PROV, SCHEMA, TG_NS};
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
@@ -34,18 +36,15 @@ fn text(t: &Term) -> Option<&str> {
     }
 }
 
-fn date(t: &Term) -> Option<PartialDate> {
-    text(t).and_then(PartialDate::parse_prefix)
-}
-
 /// The concept slug of a tag annotation IRI (`PAPER#tag-SLUG`).
 fn tag_slug(iri: &str) -> Option<&str> {
     iri.rsplit_once("#tag-").map(|(_, s)| s)
 }
 
 /// Read a report corpus from `store`, keeping the papers `selection` keeps. With `brief`,
-/// also what only the topic brief shows: each tag's strongest quoted mention, and each
-/// paper's named entities (type and label; trends read neither, so they skip those scans).
+/// also what only the topic brief shows: each paper's authors, each tag's strongest quoted
+/// mention, and each paper's named entities (type and label; trends read none of these, so
+/// they skip those scans).
 ///
 /// Entities differ from those of papers tagged in memory in two ways: an entity is named by
 /// its node's label, one for every paper (see [`load_entities`]), where a tagged paper gives
@@ -54,82 +53,186 @@ fn tag_slug(iri: &str) -> Option<&str> {
 ///
 /// A paper's date is its `dcterms:issued` (first version or arXiv id month), else its
 /// listing date, else its modification date, as [`crate::model::Paper::date`] chooses.
+///
+/// Trends read the same papers faster from the tag sidecar when it is valid
+/// ([`corpus_from_digests`] with [`crate::rdf::sidecar::Sidecar::read`]); this reads the store.
 pub fn load_corpus(store: &Store, selection: &Selection, brief: bool, source: &str) -> Result<Corpus, ReportError> {
     let (infos, records) = load_from_store(store)?;
-    let mut index: HashMap<String, usize> = infos.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+    let authors = if brief {
+        let names = many(store, SCHEMA, "name")?;
+        records.iter().map(|r| (r.iri.clone(), r.authors.iter().map(|a| names.get(a).and_then(|n| n.first()).cloned().unwrap_or_else(|| a.clone())).collect())).collect()
+    } else {
+        HashMap::new()
+    };
+    let digests = digests_of(store, &infos, records)?;
+    let brief = if brief { Some(Brief { authors, quotes: load_evidence(store)?, entities: load_entities(store)? }) } else { None };
+    corpus_from_digests(store, infos, &digests, selection, brief, source)
+}
+
+/// Where [`current_digests`] found the papers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DigestSource {
+    /// The tag sidecar, valid.
+    Sidecar,
+    /// The store, because the sidecar was not valid; `rewritten`: a new sidecar was written.
+    Store { stale: Stale, rewritten: bool },
+}
+
+impl std::fmt::Display for DigestSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DigestSource::Sidecar => write!(f, "from the tag sidecar"),
+            DigestSource::Store { stale, rewritten: true } => write!(f, "from the store ({stale}; rebuilt it)"),
+            DigestSource::Store { stale, rewritten: false } => write!(f, "from the store ({stale})"),
+        }
+    }
+}
+
+/// Every paper of `kg` as a digest, in IRI order: from its tag sidecar when that is valid,
+/// else from the store ([`store_digests`]). A writer that knows the store's last run
+/// (`rewrite_as_of`: the run's IRI and its graph) writes the sidecar anew from what it read;
+/// it also rewrites a valid sidecar that superseded entries have doubled.
+pub fn current_digests(kg: &KgStore, rewrite_as_of: Option<(&str, &str)>) -> Result<(Vec<PaperDigest>, DigestSource), ReportError> {
+    let io = |e: std::io::Error| ReportError::Io(e);
+    let stale = match kg.path().map(|dir| Sidecar::read(dir, kg)) {
+        Some(Ok(s)) => {
+            if let (true, Some(dir), true) = (kg.writable(), kg.path(), s.worth_rewriting()) {
+                Sidecar::rewrite(dir, s.papers.values().cloned().collect(), &s.run.0, &s.run.1).map_err(io)?;
+            }
+            return Ok((s.papers.into_values().collect(), DigestSource::Sidecar));
+        }
+        Some(Err(stale)) => stale,
+        None => Stale::Missing,
+    };
+    let (_, digests) = store_digests(kg)?;
+    let rewritten = match (kg.path(), rewrite_as_of) {
+        (Some(dir), Some((run, graph))) if kg.writable() => {
+            Sidecar::rewrite(dir, digests.clone(), run, graph).map_err(io)?;
+            true
+        }
+        _ => false,
+    };
+    Ok((digests, DigestSource::Store { stale, rewritten }))
+}
+
+/// The corpus of a trend report (no brief) from the store `kg`: its papers as
+/// [`current_digests`] finds them (read-only: a stale sidecar is not rewritten).
+pub fn trend_corpus(kg: &KgStore, selection: &Selection, source: &str) -> Result<(Corpus, DigestSource), ReportError> {
+    let (digests, from) = current_digests(kg, None)?;
+    let (infos, _) = load_concepts(kg)?;
+    Ok((corpus_from_digests(kg, infos, &digests, selection, None, source)?, from))
+}
+
+/// Every paper of `store` as the tag sidecar keeps it, with the ontology's concepts: what a
+/// stale sidecar is rebuilt from. Reads the store as [`load_corpus`] does.
+pub fn store_digests(store: &Store) -> Result<(Vec<ConceptInfo>, Vec<PaperDigest>), ReportError> {
+    let (infos, records) = load_from_store(store)?;
+    let digests = digests_of(store, &infos, records)?;
+    Ok((infos, digests))
+}
+
+/// What only a topic brief reads from the store, by paper IRI.
+pub struct Brief {
+    authors: HashMap<String, Vec<String>>,
+    quotes: HashMap<(String, String), TagEvidence>,
+    entities: HashMap<String, Vec<crate::graph::EntityRecord>>,
+}
+
+/// Every `(subject IRI, text)` of a predicate, grouped by subject, sorted, without repeats.
+fn many(store: &Store, ns: &str, local: &str) -> Result<HashMap<String, Vec<String>>, ReportError> {
+    let mut m: HashMap<String, Vec<String>> = HashMap::new();
+    for (s, o) in pairs(store, ns, local)? {
+        if let Some(t) = text(&o) {
+            m.entry(s).or_default().push(t.to_string());
+        }
+    }
+    for v in m.values_mut() {
+        v.sort();
+        v.dedup();
+    }
+    Ok(m)
+}
+
+/// The graph's paper records completed with what reports read beyond them (listing and
+/// modification dates, primary category, keywords, URL), one predicate scan each.
+fn digests_of(store: &Store, infos: &[ConceptInfo], records: Vec<crate::graph::PaperRecord>) -> Result<Vec<PaperDigest>, ReportError> {
+    let iri_of_id: HashMap<&str, &str> = infos.iter().map(|c| (c.id.as_str(), c.iri.as_str())).collect();
+    let single = |ns: &str, local: &str| -> Result<HashMap<String, String>, ReportError> {
+        Ok(many(store, ns, local)?.into_iter().filter_map(|(s, mut v)| if v.is_empty() { None } else { Some((s, v.swap_remove(0))) }).collect())
+    };
+    let mut listed = single(TG_NS, "listed")?;
+    let mut modified = single(DCTERMS, "modified")?;
+    let mut primaries = single(TG_NS, "primaryCategory")?;
+    let mut keywords = many(store, SCHEMA, "keywords")?;
+    let mut urls = single(SCHEMA, "url")?;
+    Ok(records
+        .into_iter()
+        .map(|r| {
+            let mut concepts: Vec<(String, f64)> = r.concepts.iter().map(|(id, score)| (short_concept(iri_of_id.get(id.as_str()).copied().unwrap_or(id)), *score)).collect();
+            sort_concepts(&mut concepts);
+            PaperDigest {
+                listed: listed.remove(&r.iri),
+                modified: modified.remove(&r.iri),
+                primary: primaries.remove(&r.iri),
+                keywords: keywords.remove(&r.iri).unwrap_or_default(),
+                url: urls.remove(&r.iri),
+                id: r.id,
+                title: r.title,
+                issued: r.date,
+                categories: r.categories,
+                concepts,
+                keep_tags: false,
+                iri: r.iri,
+            }
+        })
+        .collect())
+}
+
+/// The concepts as reports show them (labels, broader links, every other name), and the
+/// index of each by id.
+fn concept_metas(store: &Store, infos: &[ConceptInfo]) -> Result<(Vec<ConceptMeta>, HashMap<String, usize>), ReportError> {
+    let index: HashMap<String, usize> = infos.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
     let mut concepts: Vec<ConceptMeta> = infos.iter().map(|c| ConceptMeta { id: c.id.clone(), label: c.label.clone(), ..Default::default() }).collect();
     for (i, c) in infos.iter().enumerate() {
         concepts[i].broader = c.broader.iter().filter_map(|b| index.get(b).copied()).collect();
     }
-    let mut listed: HashMap<String, PartialDate> = HashMap::new();
-    for (s, o) in pairs(store, TG_NS, "listed")? {
-        if let Some(d) = date(&o) {
-            listed.insert(s, d);
-        }
-    }
-    let mut modified: HashMap<String, PartialDate> = HashMap::new();
-    for (s, o) in pairs(store, DCTERMS, "modified")? {
-        if let Some(d) = date(&o) {
-            modified.insert(s, d);
-        }
-    }
-    let many = |ns: &str, local: &str| -> Result<HashMap<String, Vec<String>>, ReportError> {
-        let mut m: HashMap<String, Vec<String>> = HashMap::new();
-        for (s, o) in pairs(store, ns, local)? {
-            if let Some(t) = text(&o) {
-                m.entry(s).or_default().push(t.to_string());
-            }
-        }
-        for v in m.values_mut() {
-            v.sort();
-            v.dedup();
-        }
-        Ok(m)
-    };
-    let categories = many(TG_NS, "category")?;
-    let primaries: HashMap<String, String> = pairs(store, TG_NS, "primaryCategory")?.into_iter().filter_map(|(s, o)| text(&o).map(|t| (s, t.to_string()))).collect();
-    if selection.primary && !selection.categories.is_empty() && primaries.is_empty() && !records.is_empty() {
-        return Err(ReportError::NoPrimaryCategories);
-    }
-    let keywords = many(SCHEMA, "keywords")?;
-    let urls = many(SCHEMA, "url")?;
-    let names = many(SCHEMA, "name")?;
     let iri_of: HashMap<&str, usize> = infos.iter().enumerate().map(|(i, c)| (c.iri.as_str(), i)).collect();
-    for local in ["altLabel", "hiddenLabel"] {
-        for (s, o) in pairs(store, crate::rdf::vocab::SKOS, local)? {
+    for (ns, local) in [(crate::rdf::vocab::SKOS, "altLabel"), (crate::rdf::vocab::SKOS, "hiddenLabel"), (TG_NS, "acronym")] {
+        for (s, o) in pairs(store, ns, local)? {
             if let (Some(&i), Some(l)) = (iri_of.get(s.as_str()), text(&o)) {
                 concepts[i].names.push(l.to_string());
             }
-        }
-    }
-    for (s, o) in pairs(store, TG_NS, "acronym")? {
-        if let (Some(&i), Some(l)) = (iri_of.get(s.as_str()), text(&o)) {
-            concepts[i].names.push(l.to_string());
         }
     }
     for c in &mut concepts {
         c.names.sort();
         c.names.dedup();
     }
-    let quotes = if brief { Some(load_evidence(store)?) } else { None };
-    let mut entities = if brief { load_entities(store)? } else { HashMap::new() };
+    Ok((concepts, index))
+}
 
+/// A report corpus from paper digests (the tag sidecar's, or [`store_digests`]), with the
+/// concepts `infos` of `store`'s ontology graph; `brief` adds what a topic brief shows.
+pub fn corpus_from_digests(store: &Store, infos: Vec<ConceptInfo>, digests: &[PaperDigest], selection: &Selection, mut brief: Option<Brief>, source: &str) -> Result<Corpus, ReportError> {
+    let (mut concepts, mut index) = concept_metas(store, &infos)?;
+    let ids: HashMap<String, String> = infos.iter().map(|c| (c.iri(), c.id.clone())).collect();
+    if selection.primary && !selection.categories.is_empty() && !digests.is_empty() && digests.iter().all(|d| d.primary.is_none()) {
+        return Err(ReportError::NoPrimaryCategories);
+    }
     let mut corpus = Corpus { source: source.to_string(), ..Default::default() };
-    for r in records {
+    for d in digests {
         corpus.read += 1;
-        let own = r.date.as_deref().and_then(PartialDate::parse_prefix);
-        let list = listed.get(&r.iri).copied();
-        let upd = modified.get(&r.iri).copied();
+        let parse = |s: &Option<String>| s.as_deref().and_then(PartialDate::parse_prefix);
+        let (own, list, upd) = (parse(&d.issued), parse(&d.listed), parse(&d.modified));
         let latest = [own, list, upd].into_iter().flatten().filter(|d| d.precision() == DatePrecision::Day).max();
-        if let Some(d) = latest {
-            if corpus.as_of.is_none_or(|a| d > a) {
-                corpus.as_of = Some(d);
+        if let Some(day) = latest {
+            if corpus.as_of.is_none_or(|a| day > a) {
+                corpus.as_of = Some(day);
             }
         }
         let paper_date = own.or(list).or(upd);
-        let mut cats = categories.get(&r.iri).cloned().unwrap_or_default();
-        let primary = primaries.get(&r.iri);
-        if let Some(p) = primary {
+        let mut cats = d.categories.clone();
+        if let Some(p) = &d.primary {
             cats.retain(|c| c != p);
             cats.insert(0, p.clone());
         }
@@ -138,7 +241,7 @@ pub fn load_corpus(store: &Store, selection: &Selection, brief: bool, source: &s
             super::DateBasis::Listed => list,
         };
         // A paper whose primary category the store does not know has none to match.
-        let check_cats: &[String] = if selection.primary && primary.is_none() { &[] } else { &cats };
+        let check_cats: &[String] = if selection.primary && d.primary.is_none() { &[] } else { &cats };
         match selection.check(check_cats, basis_date) {
             Err(Skip::Category) => {
                 corpus.skipped.category += 1;
@@ -154,34 +257,38 @@ pub fn load_corpus(store: &Store, selection: &Selection, brief: bool, source: &s
             }
             Ok(()) => {}
         }
-        let mut tags = Vec::with_capacity(r.concepts.len());
-        for (id, score) in &r.concepts {
-            let i = *index.entry(id.clone()).or_insert_with(|| {
+        let mut tags = Vec::with_capacity(d.concepts.len());
+        for (short, score) in &d.concepts {
+            let id = concept_id(&PaperDigest::concept_iri(short), &ids);
+            let ev = brief.as_ref().and_then(|b| b.quotes.get(&(d.iri.clone(), id.clone()))).cloned().map(Box::new);
+            let i = *index.entry(id).or_insert_with_key(|id| {
                 concepts.push(ConceptMeta { id: id.clone(), label: id.clone(), ..Default::default() });
                 concepts.len() - 1
             });
-            let ev = quotes.as_ref().and_then(|q| q.get(&(r.iri.clone(), id.clone()))).cloned().map(Box::new);
             tags.push(ReportTag { concept: i as u32, score: *score as f32, evidence: ev });
         }
         tags.sort_by_key(|t| t.concept);
         tags.dedup_by_key(|t| t.concept);
-        let authors = r.authors.iter().map(|a| names.get(a).and_then(|n| n.first()).cloned().unwrap_or_else(|| a.clone())).collect();
+        let (authors, mut entities) = match brief.as_mut() {
+            Some(b) => (
+                b.authors.remove(&d.iri).unwrap_or_default(),
+                b.entities.remove(&d.iri).unwrap_or_default().into_iter().map(|e| EntityMention { kind: e.kind, name: e.label }).collect::<Vec<_>>(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        entities.sort();
+        entities.dedup();
         corpus.papers.push(ReportPaper {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            url: urls.get(&r.iri).and_then(|u| u.first()).cloned(),
+            id: d.id.clone(),
+            title: d.title.clone(),
+            url: d.url.clone(),
             date: paper_date,
             listed: list,
             categories: cats,
             authors,
             tags,
-            phrases: keywords.get(&r.iri).cloned().unwrap_or_default(),
-            entities: {
-                let mut e: Vec<EntityMention> = entities.remove(&r.iri).unwrap_or_default().into_iter().map(|e| EntityMention { kind: e.kind, name: e.label }).collect();
-                e.sort();
-                e.dedup();
-                e
-            },
+            phrases: d.keywords.clone(),
+            entities,
         });
     }
     corpus.concepts = concepts;

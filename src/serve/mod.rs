@@ -31,11 +31,14 @@ pub struct ServeConfig {
     pub max_result_bytes: usize,
     /// Requests answered at the same time.
     pub threads: usize,
+    /// The store's folder on disk: an update there deletes the tag sidecar, which follows
+    /// only what builds write ([`crate::rdf::sidecar`]).
+    pub store_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ServeConfig {
     fn default() -> Self {
-        Self { bind: SocketAddr::from(([127, 0, 0, 1], 7878)), allow_update: false, timeout: Duration::from_secs(30), max_result_bytes: 64 << 20, threads: 4 }
+        Self { bind: SocketAddr::from(([127, 0, 0, 1], 7878)), allow_update: false, timeout: Duration::from_secs(30), max_result_bytes: 64 << 20, threads: 4, store_dir: None }
     }
 }
 
@@ -163,7 +166,10 @@ impl Server {
             return Reply::text(403, "cross-origin updates are refused\n".into());
         }
         match sparql::update(&self.store, text, Some(self.config.timeout)) {
-            Ok(()) => Reply::new(204, "text/plain", Vec::new()),
+            Ok(()) => match self.config.store_dir.as_deref().map(crate::rdf::sidecar::invalidate) {
+                Some(Err(e)) => Reply::text(500, format!("the update was applied, but the stale tag sidecar could not be deleted: {e}\n")),
+                _ => Reply::new(204, "text/plain", Vec::new()),
+            },
             Err(e) => Reply::error(&e, text),
         }
     }

@@ -203,10 +203,51 @@ fn a_killed_build_leaves_whole_papers_and_the_rerun_completes() {
         FILTER NOT EXISTS { GRAPH tgg:papers { ?p a schema:ScholarlyArticle } } }";
     assert!(!ask(&store, orphans), "tags of a paper that is not there");
 
+    // Whatever the kill interrupted, the tag sidecar is known stale: reports read the store.
+    let trends = |store: &Path| run(&["trends", "--store", &store.display().to_string(), "--format", "csv"], None);
+    let killed = trends(&store);
+    assert!(killed.stderr.contains("from the store"), "{}", killed.stderr);
+
     build(&out, &["-q"]);
     let fresh = scratch("killed-reference");
     build(&fresh, &["-q"]);
     assert_eq!(export(&store, &["--format", "nquads"]), export(&fresh.join("store"), &["--format", "nquads"]));
+    let (rerun, reference) = (trends(&store), trends(&fresh.join("store")));
+    assert!(rerun.stderr.contains("from the tag sidecar"), "{}", rerun.stderr);
+    assert_eq!(rerun.stdout, reference.stdout);
+}
+
+/// Trends after a build read the tag sidecar when it is valid and the store when it is not,
+/// and both give the same report; a build that appends to it keeps it valid, and the next
+/// analytics rebuild a missing one.
+#[test]
+fn trends_read_the_tag_sidecar_and_the_store_alike() {
+    let out = scratch("sidecar");
+    let store = out.join("store");
+    let sidecar = store.join("tags.tgs");
+    let trends = || {
+        let r = run(&["trends", "--store", &store.display().to_string(), "--format", "csv", "--by", "quarter"], None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r
+    };
+    build(&out, &["-q", &data("link/papers.jsonl")]);
+    let small = trends();
+    assert!(small.stderr.contains("from the tag sidecar"), "{}", small.stderr);
+    // A second build appends: the example's papers, and new sources of known ones.
+    build(&out, &["-q"]);
+    let from_sidecar = trends();
+    assert!(from_sidecar.stderr.contains("from the tag sidecar"), "{}", from_sidecar.stderr);
+    assert!(from_sidecar.stdout.lines().count() > small.stdout.lines().count());
+    std::fs::remove_file(&sidecar).unwrap();
+    let from_store = trends();
+    assert!(from_store.stderr.contains("from the store (no tag sidecar)"), "{}", from_store.stderr);
+    assert_eq!(from_sidecar.stdout, from_store.stdout);
+    // A build that finds none writes none while it loads, and its analytics rebuild it.
+    let r = build(&out, &["--analytics", &data("link/papers.jsonl")]);
+    assert!(r.stderr.contains("rebuilt it"), "{}", r.stderr);
+    let rebuilt = trends();
+    assert!(rebuilt.stderr.contains("from the tag sidecar"), "{}", rebuilt.stderr);
+    assert_eq!(from_sidecar.stdout, rebuilt.stdout);
 }
 
 #[test]

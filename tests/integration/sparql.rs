@@ -284,11 +284,16 @@ fn serve_updates_only_when_allowed() {
         return;
     }
     let f = Fixture::new();
+    // The tag sidecar follows builds only: an update makes it stale, so it goes.
+    let sidecar = f.store.join("tags.tgs");
+    std::fs::write(&sidecar, b"a sidecar").unwrap();
     let mut s = Served::start(f.path(), &["--allow-update"]);
     let url = s.url.clone();
     let insert = format!("INSERT DATA {{ GRAPH <{BASE}graph/papers> {{ <{BASE}paper/arxiv/2403.00003> dcterms:title \"Added\" }} }}");
+    assert!(sidecar.exists());
     let r = curl(&["-H", "Content-Type: application/sparql-update", "--data-binary", &insert, &format!("{url}update")]);
     assert_eq!(r.status, 204, "{}", r.body);
+    assert!(!sidecar.exists(), "an update leaves the stale tag sidecar");
     // Updates see the store's own default graph, as SPARQL says: the data is in named graphs.
     let r = curl(&["--data-urlencode", "update=DELETE WHERE { GRAPH ?g { ?p tg:category \"cs.CL\" } }", &format!("{url}update")]);
     assert_eq!(r.status, 204, "{}", r.body);
