@@ -206,14 +206,15 @@ fn choose_id(p: &mut PaperRecord) {
     (p.id, p.other_ids) = crate::rdf::sidecar::choose_id(&p.iri, std::mem::take(&mut p.other_ids));
 }
 
-/// The papers of a tag sidecar as the graph sees them (no authors, no other identifiers:
-/// what the corpus-wide analytics need). `ids`: concept IRI -> id, from [`load_concepts`].
+/// The papers of a tag sidecar as the graph sees them, without authors (what the analytics
+/// and the graph exports need). `ids`: concept IRI -> id, from [`load_concepts`].
 pub fn records_from_digests<'a>(digests: impl IntoIterator<Item = &'a PaperDigest>, ids: &HashMap<String, String>) -> Vec<PaperRecord> {
     digests
         .into_iter()
         .map(|d| PaperRecord {
             id: d.id.clone(),
             iri: d.iri.clone(),
+            other_ids: d.other_ids.clone(),
             title: d.title.clone(),
             date: d.issued.as_ref().map(|s| s.chars().take(10).collect()),
             concepts: d.concepts.iter().map(|(c, score)| (concept_id(&PaperDigest::concept_iri(c), ids), *score)).collect(),

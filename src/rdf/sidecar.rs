@@ -46,6 +46,9 @@ pub struct PaperDigest {
     /// The topicgraph id (`arxiv:2401.00001`): the identifier the IRI was made from, as
     /// [`choose_id`] picks it.
     pub id: String,
+    /// Its other identifiers (`doi:10.1/x`), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +84,7 @@ impl PaperDigest {
     /// The digest of `paper` as the build maps it to `iri`, with its tags (`None`: the tags
     /// stay those already stored).
     pub fn of(iri: &NamedNode, paper: &Paper, tagged: Option<&Tagged>, ontology: &Ontology) -> PaperDigest {
-        let (id, _) = choose_id(iri.as_str(), prefixed_ids(paper));
+        let (id, other_ids) = choose_id(iri.as_str(), prefixed_ids(paper));
         let mut categories = paper.categories.clone();
         categories.sort();
         categories.dedup();
@@ -96,6 +99,7 @@ impl PaperDigest {
         PaperDigest {
             iri: iri.as_str().to_string(),
             id,
+            other_ids,
             title: paper.title.clone(),
             url: paper.links.abs.clone(),
             issued: date(paper.published.or(paper.id_date)),

@@ -177,6 +177,7 @@ fn digests_of(store: &Store, infos: &[ConceptInfo], records: Vec<crate::graph::P
                 keywords: keywords.remove(&r.iri).unwrap_or_default(),
                 url: urls.remove(&r.iri),
                 id: r.id,
+                other_ids: r.other_ids,
                 title: r.title,
                 issued: r.date,
                 categories: r.categories,

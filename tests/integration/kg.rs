@@ -41,6 +41,14 @@ fn export(store: &Path, extra: &[&str]) -> String {
     r.stdout
 }
 
+/// `export FORMAT` of the whole store.
+fn export_graph(store: &Path, format: &str) -> String {
+    let r = run(&["export", format, "--store", &store.display().to_string()], None);
+    assert_eq!(r.code, 0, "export {format} failed: {}", r.stderr);
+    assert!(r.stdout.len() > 100, "{}", r.stdout);
+    r.stdout
+}
+
 fn query_json(store: &Path, query: &str) -> Value {
     let store = store.display().to_string();
     let r = run(&["query", "--store", &store, "--format", "json", query], None);
@@ -217,11 +225,11 @@ fn a_killed_build_leaves_whole_papers_and_the_rerun_completes() {
     assert_eq!(rerun.stdout, reference.stdout);
 }
 
-/// Trends after a build read the tag sidecar when it is valid and the store when it is not,
+/// Trends and graph exports read the tag sidecar when it is valid and the store when it is not,
 /// and both give the same report; a build that appends to it keeps it valid, and the next
 /// analytics rebuild a missing one.
 #[test]
-fn trends_read_the_tag_sidecar_and_the_store_alike() {
+fn reports_and_exports_read_the_tag_sidecar_and_the_store_alike() {
     let out = scratch("sidecar");
     let store = out.join("store");
     let sidecar = store.join("tags.tgs");
@@ -238,10 +246,14 @@ fn trends_read_the_tag_sidecar_and_the_store_alike() {
     let from_sidecar = trends();
     assert!(from_sidecar.stderr.contains("from the tag sidecar"), "{}", from_sidecar.stderr);
     assert!(from_sidecar.stdout.lines().count() > small.stdout.lines().count());
+    // Graph exports read it too (the drawing and the tidy table).
+    let exports = || ["dot", "table"].map(|f| export_graph(&store, f));
+    let exported = exports();
     std::fs::remove_file(&sidecar).unwrap();
     let from_store = trends();
     assert!(from_store.stderr.contains("from the store (no tag sidecar)"), "{}", from_store.stderr);
     assert_eq!(from_sidecar.stdout, from_store.stdout);
+    assert_eq!(exported, exports());
     // A build that finds none writes none while it loads, and its analytics rebuild it.
     let r = build(&out, &["--analytics", &data("link/papers.jsonl")]);
     assert!(r.stderr.contains("rebuilt it"), "{}", r.stderr);
