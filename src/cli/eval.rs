@@ -214,7 +214,7 @@ fn keyphrases(args: &EvalArgs) -> Result<u8> {
         None => {
             // The linker's keyphrases, as `tag` writes them (statistical, or re-ranked with
             // --keyphrase-scorer keybert); concepts are not scored here.
-            let link = LinkArgs { no_entities: true, semantic: SemanticMode::Off, ..args.link.clone() };
+            let link = LinkArgs { no_entities: true, semantic: Some(SemanticMode::Off), ..args.link.clone() };
             let linker = link.linker()?;
             let pred = gold.par_iter().map(|g| (g.paper.id.clone(), linker.tag(&g.paper).keywords.into_iter().map(|k| k.text).collect())).collect();
             crate::cli::tag::report_semantic(&linker, false);

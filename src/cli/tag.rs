@@ -61,8 +61,10 @@ pub struct LinkArgs {
     /// embedder is available and the input is at most --semantic-max-papers papers; a
     /// sentence-embedding model reads about 15 abstracts/s on 2 cores). Off by default: with
     /// all-MiniLM-L6-v2 it changed concept F1 by less than 0.02 on the development sets.
-    #[arg(long, default_value = "off", value_name = "on|off|auto")]
-    pub semantic: SemanticMode,
+    /// `build` and `update` on a store tagged with it follow the store unless told otherwise
+    /// (`off` re-tags every paper without it).
+    #[arg(long, value_name = "on|off|auto")]
+    pub semantic: Option<SemanticMode>,
     #[command(flatten)]
     pub embed: EmbedArgs,
     /// With --semantic auto: the largest input (estimated from its size) that is embedded.
@@ -248,12 +250,21 @@ impl LinkArgs {
         if !(0.0..=1.0).contains(&self.semantic_min_similarity) {
             bail!("--semantic-min-similarity must be between 0 and 1, got {}", self.semantic_min_similarity);
         }
-        match self.semantic {
+        let store_is_semantic = matches!(hint, Semantic::Store(true));
+        // Unsaid, a store tagged semantically stays so: a daily update must not re-tag it.
+        let mode = self.semantic.unwrap_or(if store_is_semantic { SemanticMode::Auto } else { SemanticMode::Off });
+        match mode {
             SemanticMode::On => Ok(true),
             SemanticMode::Off => Ok(false),
             SemanticMode::Auto => {
-                // Without the model, auto is lexical linking, as documented.
-                if embed::available(self.embed.kind, &self.embed.model_dir()).is_err() {
+                // Without the model, auto is lexical linking, as documented; but a store tagged
+                // semantically would then be re-tagged, every paper: refuse instead.
+                if let Err(e) = embed::available(self.embed.kind, &self.embed.model_dir()) {
+                    if store_is_semantic {
+                        bail!(
+                            "the store was tagged with semantic linking, and this run cannot embed ({e});                              build with `--features neural` and run scripts/setup-neural.sh (or give --model),                              or pass --semantic off to re-tag every stored paper without it"
+                        );
+                    }
                     return Ok(false);
                 }
                 let inputs = match hint {

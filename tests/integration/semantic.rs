@@ -82,24 +82,35 @@ fn keybert_reranks_keyphrases_from_the_same_candidates() {
 }
 
 #[test]
-fn a_store_follows_how_it_was_tagged_under_auto() {
+fn a_store_follows_how_it_was_tagged_unless_told_otherwise() {
     let dir = scratch("store");
     let out = dir.join("out").display().to_string();
     let cache = dir.join("cache").display().to_string();
     let input = data("link/papers.jsonl");
-    let build = |extra: &[&str]| {
-        let mut args = vec!["build", "--out", out.as_str(), "--embedder", "hashing", "--embedding-cache", cache.as_str()];
+    let attempt = |extra: &[&str]| {
+        let mut args = vec!["build", "--out", out.as_str(), "--embedding-cache", cache.as_str()];
         args.extend_from_slice(extra);
         args.push(input.as_str());
-        let r = run(&args, None);
+        run(&args, None)
+    };
+    let build = |extra: &[&str]| {
+        let r = attempt(&[&["--embedder", "hashing"], extra].concat());
         assert_eq!(r.code, 0, "{}", r.stderr);
         r.stderr
     };
     build(&["--semantic", "on"]);
-    // auto on a store tagged semantically stays semantic: nothing re-tagged.
-    let stderr = build(&["--semantic", "auto"]);
-    assert!(stderr.contains("the store was tagged with it"), "{stderr}");
-    assert!(!stderr.contains("re-tagged"), "{stderr}");
+    // auto on a store tagged semantically stays semantic: nothing re-tagged; and so does a
+    // build that does not say (the daily update).
+    for extra in [&["--semantic", "auto"][..], &[]] {
+        let stderr = build(extra);
+        assert!(stderr.contains("the store was tagged with it"), "{stderr}");
+        assert!(!stderr.contains("re-tagged"), "{stderr}");
+    }
+    // A run that cannot embed refuses rather than re-tag the store without it.
+    let r = attempt(&["--model", "/nonexistent/model"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("the store was tagged with semantic linking") && r.stderr.contains("--semantic off"), "{}", r.stderr);
+    assert!(!r.stderr.contains("re-tagged"), "{}", r.stderr);
     // Switching it off re-tags every stored paper.
     let stderr = build(&["--semantic", "off"]);
     assert!(stderr.contains("re-tagged for the new ontology version"), "{stderr}");
