@@ -307,6 +307,12 @@ fn building_from_tags_equals_building_from_the_inputs() {
     let want = export(&direct.join("store"), &graphs);
     assert!(want.lines().count() > 100);
     assert_eq!(export(&from_tags.join("store"), &graphs), want);
+    // The tag sidecars agree too (the repeated paper keeps the tags it had).
+    let table = |out: &Path| {
+        assert!(out.join("store/tags.tgs").exists());
+        export_graph(&out.join("store"), "table")
+    };
+    assert_eq!(table(&from_tags), table(&direct));
     let again = build(&from_tags, &["--from-tags", &tags.display().to_string()]);
     assert!(again.stderr.contains("0 added, 0 updated, 5 unchanged"), "{}", again.stderr);
 
