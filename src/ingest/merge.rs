@@ -89,7 +89,7 @@ impl Merger {
         g
     }
 
-    /// Add an accepted paper by its [`MergeKeys`] and JSON serialisation (both made by the
+    /// Add an accepted paper by its [`MergeKeys`] and [`encode`]d bytes (both made by the
     /// caller, which can do it in parallel). Returns true when it merged into an earlier one.
     pub fn add(&mut self, id: &str, keys: &MergeKeys, json: &[u8]) -> io::Result<bool> {
         let mut roots: Vec<u32> = Vec::new();
@@ -185,7 +185,7 @@ impl Merger {
                 .map(|members| {
                     let mut papers = Vec::with_capacity(members.len());
                     for m in members {
-                        papers.push(serde_json::from_slice::<Paper>(&m).map_err(io::Error::other)?);
+                        papers.push(decode(&m)?);
                     }
                     Ok(if papers.len() == 1 { papers.pop().expect("one") } else { merge_papers(papers) })
                 })
@@ -213,6 +213,17 @@ impl Merger {
         }
         flush(&mut batch, sink)
     }
+}
+
+/// A paper as the spill file keeps it: MessagePack with field names (self-describing, so the
+/// model's optional and untagged fields read back as they were), which encodes and decodes
+/// faster than JSON: strings are copied, not escaped and unescaped.
+pub fn encode(p: &Paper) -> Result<Vec<u8>, rmp_serde::encode::Error> {
+    rmp_serde::to_vec_named(p)
+}
+
+fn decode(bytes: &[u8]) -> io::Result<Paper> {
+    rmp_serde::from_slice(bytes).map_err(io::Error::other)
 }
 
 fn hash_key(kind: &str, value: &str) -> u64 {
@@ -403,7 +414,7 @@ mod tests {
     fn run(papers: Vec<Paper>) -> (Vec<Paper>, Merger) {
         let mut m = Merger::new().unwrap();
         for p in &papers {
-            m.add(&p.id, &merge_keys(p), &serde_json::to_vec(p).unwrap()).unwrap();
+            m.add(&p.id, &merge_keys(p), &encode(p).unwrap()).unwrap();
         }
         let mut out = Vec::new();
         let merged = m.merged;

@@ -9,7 +9,7 @@
 use crate::ingest::clean::finalize;
 use crate::ingest::format::{InputFormat, Layout};
 use crate::ingest::formats;
-use crate::ingest::merge::{merge_keys, MergeKeys, Merger, NearDuplicate};
+use crate::ingest::merge::{encode, merge_keys, MergeKeys, Merger, NearDuplicate};
 use crate::ingest::source::{expand_inputs, open, peek, InputFile};
 use crate::ingest::{IngestError, Loc, ParseCtx, Record};
 use crate::model::{Paper, PartialDate, Provenance};
@@ -360,7 +360,7 @@ fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool, by_id: 
             };
             p.sources.push(Provenance { format: format.name().into(), file, record, version, contributed: Vec::new() });
             let bytes = if merge {
-                match serde_json::to_vec(&p) {
+                match encode(&p) {
                     Ok(json) => Some(Spill { keys: merge_keys(&p), json }),
                     Err(e) => return Outcome::Bad(loc, format!("cannot serialise: {e}")),
                 }
