@@ -28,8 +28,8 @@ pub fn sync_ontology(ctx: &Ctx) -> Result<bool, BuildError> {
     Ok(true)
 }
 
-/// The quads of a paper in the graphs `build` writes for it.
-fn paper_quads(ctx: &Ctx, paper: &Paper, tagged: Option<&Tagged>, out: &mut Vec<Quad>) -> Result<(), BuildError> {
+/// The quads of a paper in the graphs `build` writes for it; returns the paper's IRI.
+fn paper_quads(ctx: &Ctx, paper: &Paper, tagged: Option<&Tagged>, out: &mut Vec<Quad>) -> Result<NamedNode, BuildError> {
     let iri = ctx.iris().paper(paper);
     ctx.mapper.paper(paper, out);
     ctx.mapper.provenance(paper, out);
@@ -38,9 +38,9 @@ fn paper_quads(ctx: &Ctx, paper: &Paper, tagged: Option<&Tagged>, out: &mut Vec<
     out.push(Quad::new(iri.clone(), tg("record"), literal(&record), state.clone()));
     if let Some(t) = tagged {
         ctx.mapper.annotations(&iri, t, ctx.linker.ontology(), out);
-        out.push(Quad::new(iri, tg("taggedWith"), literal(&ctx.version), state));
+        out.push(Quad::new(iri.clone(), tg("taggedWith"), literal(&ctx.version), state));
     }
-    Ok(())
+    Ok(iri)
 }
 
 pub fn write_plans(ctx: &Ctx, plans: Vec<Plan>, summary: &mut BuildSummary) -> Result<(), BuildError> {
@@ -71,24 +71,28 @@ pub fn write_plans_with(ctx: &Ctx, plans: Vec<Plan>, given: Vec<Option<Tagged>>,
     let follow = ctx.follows_sidecar();
     let (mut digests, mut removed) = (Vec::new(), Vec::new());
     for (plan, tags) in plans.iter().zip(&tagged) {
-        match plan {
+        let (paper, iri) = match plan {
             Plan::New(paper) => {
-                paper_quads(ctx, paper, tags.as_ref(), &mut new_quads)?;
                 summary.added += 1;
+                (paper, paper_quads(ctx, paper, tags.as_ref(), &mut new_quads)?)
             }
             Plan::Replace { old, paper, retag } => {
                 let mut quads = Vec::new();
-                paper_quads(ctx, paper, tags.as_ref(), &mut quads)?;
+                let iri = paper_quads(ctx, paper, tags.as_ref(), &mut quads)?;
                 replaced.push((old, *retag, quads));
                 summary.updated += 1;
                 if follow {
                     removed.extend(old.iter().map(|n| n.as_str().to_string()));
                 }
+                (paper, iri)
             }
-            Plan::Unchanged => summary.unchanged += 1,
-        }
-        if let (true, Some(paper)) = (follow, plan.paper()) {
-            digests.push(PaperDigest::of(&ctx.iris().paper(paper), paper, tags.as_ref(), ctx.linker.ontology()));
+            Plan::Unchanged => {
+                summary.unchanged += 1;
+                continue;
+            }
+        };
+        if follow {
+            digests.push(PaperDigest::of(&iri, paper, tags.as_ref(), ctx.linker.ontology()));
         }
     }
     summary.tagged += tagged.iter().filter(|t| t.is_some()).count() as u64 - reused;
