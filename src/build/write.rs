@@ -92,7 +92,7 @@ pub fn write_plans_with(ctx: &Ctx, plans: Vec<Plan>, given: Vec<Option<Tagged>>,
             }
         };
         if follow {
-            digests.push(PaperDigest::of(&iri, paper, tags.as_ref(), ctx.linker.ontology()));
+            digests.push(PaperDigest::of(&iri, paper, tags.as_ref(), ctx.linker.ontology(), ctx.iris()));
         }
     }
     summary.tagged += tagged.iter().filter(|t| t.is_some()).count() as u64 - reused;

@@ -18,8 +18,7 @@ use topicgraph::export::table::{concept_rows, entity_rows, write_table};
 use topicgraph::export::trend::TrendConfig;
 use topicgraph::export::view::{build_view, selection_graph, View, ViewConfig, ViewGraph, DRAWABLE_MAX_EDGES, DRAWABLE_MAX_NODES};
 use topicgraph::export::GraphFormat;
-use topicgraph::graph::{load_concepts, load_entities, load_from_store, records_from_digests};
-use topicgraph::rdf::sidecar::Sidecar;
+use topicgraph::graph::{load_entities, load_graph_inputs};
 use topicgraph::rdf::iri::{Graph, Iris};
 use topicgraph::rdf::store;
 use topicgraph::rdf::vocab::DEFAULT_BASE;
@@ -201,15 +200,7 @@ fn run_graph(args: ExportArgs, format: GraphFormat) -> Result<u8> {
     }
     let selection = Selection::new(args.since.as_deref(), args.until.as_deref(), args.categories.clone())?;
     let kg = store::open_read_only(&args.store)?;
-    // The papers' tags from the tag sidecar when it is valid (seconds on a large store),
-    // else from the store.
-    let (concepts, papers) = match kg.path().map(|dir| Sidecar::read(dir, &kg)) {
-        Some(Ok(sidecar)) => {
-            let (concepts, ids) = load_concepts(&kg).with_context(|| format!("reading {}", args.store.display()))?;
-            (concepts, records_from_digests(sidecar.papers.values(), &ids))
-        }
-        _ => load_from_store(&kg).with_context(|| format!("reading {}", args.store.display()))?,
-    };
+    let (concepts, papers) = load_graph_inputs(&kg).with_context(|| format!("reading {}", args.store.display()))?;
     // Only the table has entity rows; the drawings and network files are of concepts.
     let entities = if format == GraphFormat::Table { load_entities(&kg).with_context(|| format!("reading the entities of {}", args.store.display()))? } else { Default::default() };
     drop(kg);

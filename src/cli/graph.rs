@@ -6,7 +6,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
-use topicgraph::graph::{load_from_store, write_analytics, ConceptPath, GraphConfig, GraphStats, KnowledgeGraph, Related, Similar};
+use topicgraph::graph::{load_graph_inputs, write_analytics, ConceptPath, GraphConfig, GraphStats, KnowledgeGraph, Related, Similar};
 use crate::cli::tag::EmbedArgs;
 use topicgraph::build::stored_records;
 use topicgraph::embed::Embedder;
@@ -125,7 +125,7 @@ impl Common {
     /// Load the store's graph (read-only unless `write`), and the store when it is writable.
     fn graph(&self, write: bool) -> Result<(KnowledgeGraph, Option<store::KgStore>)> {
         let store = if write { store::open_read_write(&self.store)? } else { store::open_read_only(&self.store)? };
-        let (concepts, papers) = load_from_store(&store).with_context(|| format!("reading {}", self.store.display()))?;
+        let (concepts, papers) = load_graph_inputs(&store).with_context(|| format!("reading {}", self.store.display()))?;
         let graph = KnowledgeGraph::build(concepts, papers, GraphConfig { min_support: self.min_support, ..Default::default() });
         Ok((graph, write.then_some(store)))
     }

@@ -8,7 +8,8 @@
 use super::{ConceptInfo, EntityRecord, GraphError, PaperRecord};
 use crate::extract::entity::EntityType;
 use crate::rdf::mapping::entity_class;
-use crate::rdf::sidecar::PaperDigest;
+use crate::rdf::sidecar::{PaperDigest, Sidecar};
+use crate::rdf::store::KgStore;
 use crate::rdf::vocab::{CONCEPT_NS, DCTERMS, OA, RDF, RDFS, SCHEMA, SKOS, TG_NS};
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::Store;
@@ -206,8 +207,8 @@ fn choose_id(p: &mut PaperRecord) {
     (p.id, p.other_ids) = crate::rdf::sidecar::choose_id(&p.iri, std::mem::take(&mut p.other_ids));
 }
 
-/// The papers of a tag sidecar as the graph sees them, without authors (what the analytics
-/// and the graph exports need). `ids`: concept IRI -> id, from [`load_concepts`].
+/// The papers of a tag sidecar as the graph sees them. Authors are known by their person
+/// key (the IRI's last segment), not their IRI: as many nodes, linked alike. `ids`: concept IRI -> id, from [`load_concepts`].
 pub fn records_from_digests<'a>(digests: impl IntoIterator<Item = &'a PaperDigest>, ids: &HashMap<String, String>) -> Vec<PaperRecord> {
     digests
         .into_iter()
@@ -219,9 +220,22 @@ pub fn records_from_digests<'a>(digests: impl IntoIterator<Item = &'a PaperDiges
             date: d.issued.as_ref().map(|s| s.chars().take(10).collect()),
             concepts: d.concepts.iter().map(|(c, score)| (concept_id(&PaperDigest::concept_iri(c), ids), *score)).collect(),
             categories: d.categories.clone(),
-            ..Default::default()
+            authors: d.authors.clone(),
         })
         .collect()
+}
+
+/// The graph's inputs from the store at `kg`: from its tag sidecar when that is valid
+/// (seconds on a large store), else [`load_from_store`] (which names authors by IRI).
+pub fn load_graph_inputs(kg: &KgStore) -> Result<(Vec<ConceptInfo>, Vec<PaperRecord>), GraphError> {
+    match kg.path().map(|dir| Sidecar::read(dir, kg)) {
+        Some(Ok(sidecar)) => {
+            let (concepts, ids) = load_concepts(kg)?;
+            let papers = records_from_digests(sidecar.papers.values(), &ids);
+            Ok((concepts, papers))
+        }
+        _ => load_from_store(kg),
+    }
 }
 
 /// A concept's id: its slug from the ontology graph, else its IRI's last segment.

@@ -31,7 +31,7 @@ pub use centrality::{weighted_page_rank, PageRankConfig};
 pub use community::{louvain, Partition};
 pub use cooccur::{npmi, pmi, Cooccurrence};
 pub(crate) use cooccur::count_pairs;
-pub use load::{concept_id, load_concepts, load_entities, load_from_store, records_from_digests};
+pub use load::{concept_id, load_concepts, load_entities, load_from_store, load_graph_inputs, records_from_digests};
 pub use path::{ConceptPath, PathStep};
 pub use related::{Related, SkosRelation};
 pub use similar::{SharedConcept, Similar};

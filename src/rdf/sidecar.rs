@@ -24,7 +24,7 @@
 use crate::link::Tagged;
 use crate::model::Paper;
 use crate::ontology::Ontology;
-use crate::rdf::iri::prefixed_ids;
+use crate::rdf::iri::{prefixed_ids, Iris};
 use crate::rdf::mapping::{date_literal, score_value};
 use crate::rdf::vocab::{CONCEPT_NS, PROV, RDF};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, QuadRef};
@@ -67,6 +67,10 @@ pub struct PaperDigest {
     /// The first category the source listed (arXiv's primary one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<String>,
+    /// The authors in order, each by the last segment of its person IRI (`person/<key>`):
+    /// enough for the graph to count and link people, a sixth of the IRI's length.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
     /// Author or indexer keywords, sorted, without repeats.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
@@ -83,7 +87,7 @@ pub struct PaperDigest {
 impl PaperDigest {
     /// The digest of `paper` as the build maps it to `iri`, with its tags (`None`: the tags
     /// stay those already stored).
-    pub fn of(iri: &NamedNode, paper: &Paper, tagged: Option<&Tagged>, ontology: &Ontology) -> PaperDigest {
+    pub fn of(iri: &NamedNode, paper: &Paper, tagged: Option<&Tagged>, ontology: &Ontology, iris: &Iris) -> PaperDigest {
         let (id, other_ids) = choose_id(iri.as_str(), prefixed_ids(paper));
         let mut categories = paper.categories.clone();
         categories.sort();
@@ -107,6 +111,7 @@ impl PaperDigest {
             modified: date(paper.updated),
             categories,
             primary: paper.categories.first().cloned(),
+            authors: paper.authors.iter().map(|a| person_key(iris.person(&a.name).as_str()).to_string()).collect(),
             keywords,
             concepts,
             keep_tags: tagged.is_none(),
@@ -121,6 +126,11 @@ impl PaperDigest {
             format!("{CONCEPT_NS}{short}")
         }
     }
+}
+
+/// A person as a digest keeps it: the last segment of the IRI.
+pub fn person_key(iri: &str) -> &str {
+    iri.rsplit('/').next().unwrap_or(iri)
 }
 
 /// A concept IRI as a digest keeps it: the slug alone when it is in the bundled namespace
@@ -157,9 +167,19 @@ pub fn choose_id(iri: &str, mut ids: Vec<String>) -> (String, Vec<String>) {
 enum Frame {
     Open,
     Batch { removed: Vec<String>, papers: Vec<PaperDigest> },
-    /// The run and the graph it is recorded in (the store's runs graph).
-    Commit { run: String, graph: String },
+    /// The run and the graph it is recorded in (the store's runs graph), and the digests'
+    /// [`FORMAT`] (absent: an older one).
+    Commit {
+        run: String,
+        graph: String,
+        #[serde(default)]
+        format: u32,
+    },
 }
+
+/// The digests' format: a sidecar committed with another is stale (its digests may lack a
+/// field readers need, as the authors before format 2).
+pub const FORMAT: u32 = 2;
 
 /// Why a sidecar was not used (for the user: the store is read instead).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,7 +240,8 @@ fn run_known(store: &Store, run: &str, graph: &str) -> bool {
 /// Whether the frames end with a commit of a run `store` records.
 fn check_end(last: Option<&Frame>, store: &Store) -> Result<(), Stale> {
     match last {
-        Some(Frame::Commit { run, graph }) if run_known(store, run, graph) => Ok(()),
+        Some(Frame::Commit { format, .. }) if *format != FORMAT => Err(Stale::Damaged(format!("format {format}, this topicgraph reads {FORMAT}"))),
+        Some(Frame::Commit { run, graph, .. }) if run_known(store, run, graph) => Ok(()),
         Some(Frame::Commit { run, .. }) => Err(Stale::UnknownRun(run.clone())),
         Some(_) => Err(Stale::Unfinished),
         None => Err(Stale::Damaged("empty".into())),
@@ -295,7 +316,7 @@ impl Sidecar {
         let frames = read_frames(&path(store_dir))?;
         check_end(frames.last(), store)?;
         let mut out = Sidecar::default();
-        if let Some(Frame::Commit { run, graph }) = frames.last() {
+        if let Some(Frame::Commit { run, graph, .. }) = frames.last() {
             out.run = (run.clone(), graph.clone());
         }
         for frame in frames {
@@ -322,7 +343,7 @@ impl Sidecar {
         {
             let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
             write_frame(&mut w, &Frame::Batch { removed: Vec::new(), papers })?;
-            write_frame(&mut w, &Frame::Commit { run: run.to_string(), graph: runs.to_string() })?;
+            write_frame(&mut w, &Frame::Commit { run: run.to_string(), graph: runs.to_string(), format: FORMAT })?;
             w.flush()?;
         }
         tmp.as_file().sync_all()?;
@@ -398,14 +419,14 @@ impl Writer {
 
     /// The build finished and recorded `run` in the graph `runs`: the sidecar is valid again.
     pub fn commit(mut self, run: &str, runs: &str) -> std::io::Result<()> {
-        self.frame(&Frame::Commit { run: run.to_string(), graph: runs.to_string() })
+        self.frame(&Frame::Commit { run: run.to_string(), graph: runs.to_string(), format: FORMAT })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rdf::iri::{Graph, Iris};
+    use crate::rdf::iri::Graph;
     use oxigraph::model::Quad;
 
     fn digest(iri: &str, concepts: &[(&str, f64)]) -> PaperDigest {
@@ -488,6 +509,17 @@ mod tests {
         assert!(matches!(Sidecar::read(dir.path(), &store).unwrap_err(), Stale::UnknownRun(_)));
         Sidecar::rewrite(dir.path(), vec![digest("http://x/p/1", &[])], RUN, RUNS).unwrap();
         assert_eq!(Sidecar::read(dir.path(), &store).unwrap().papers.len(), 1);
+        // A sidecar of an older format (its commit says none) is stale too.
+        let mut old = Vec::new();
+        write_frame(&mut old, &Frame::Batch { removed: vec![], papers: vec![digest("http://x/p/1", &[])] }).unwrap();
+        let payload = format!(r#"{{"Commit":{{"run":"{RUN}","graph":"{RUNS}"}}}}"#);
+        let mut crc = flate2::Crc::new();
+        crc.update(payload.as_bytes());
+        old.extend((payload.len() as u32).to_le_bytes());
+        old.extend(crc.sum().to_le_bytes());
+        old.extend(payload.as_bytes());
+        std::fs::write(path(dir.path()), &old).unwrap();
+        assert!(matches!(Sidecar::read(dir.path(), &store).unwrap_err(), Stale::Damaged(m) if m.contains("format 0")));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::corpus::{ConceptMeta, Corpus, EntityMention, ReportPaper, ReportTag, Selection, Skip, TagEvidence};
 use super::ReportError;
 use crate::graph::{concept_id, load_concepts, load_entities, load_from_store, ConceptInfo};
-use crate::rdf::sidecar::{short_concept, sort_concepts, PaperDigest, Sidecar, Stale};
+use crate::rdf::sidecar::{person_key, short_concept, sort_concepts, PaperDigest, Sidecar, Stale};
 use crate::rdf::store::KgStore;
 use crate::model::{DatePrecision, PartialDate};
 use crate::rdf::vocab::{DCTERMS, OA, PROV, SCHEMA, TG_NS};
@@ -176,6 +176,7 @@ fn digests_of(store: &Store, infos: &[ConceptInfo], records: Vec<crate::graph::P
                 primary: primaries.remove(&r.iri),
                 keywords: keywords.remove(&r.iri).unwrap_or_default(),
                 url: urls.remove(&r.iri),
+                authors: r.authors.iter().map(|a| person_key(a).to_string()).collect(),
                 id: r.id,
                 other_ids: r.other_ids,
                 title: r.title,

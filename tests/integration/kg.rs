@@ -225,7 +225,7 @@ fn a_killed_build_leaves_whole_papers_and_the_rerun_completes() {
     assert_eq!(rerun.stdout, reference.stdout);
 }
 
-/// Trends and graph exports read the tag sidecar when it is valid and the store when it is not,
+/// Trends, graph exports and `graph` read the tag sidecar when it is valid and the store when it is not,
 /// and both give the same report; a build that appends to it keeps it valid, and the next
 /// analytics rebuild a missing one.
 #[test]
@@ -246,8 +246,14 @@ fn reports_and_exports_read_the_tag_sidecar_and_the_store_alike() {
     let from_sidecar = trends();
     assert!(from_sidecar.stderr.contains("from the tag sidecar"), "{}", from_sidecar.stderr);
     assert!(from_sidecar.stdout.lines().count() > small.stdout.lines().count());
-    // Graph exports read it too (the drawing and the tidy table).
-    let exports = || ["dot", "table"].map(|f| export_graph(&store, f));
+    // Graph exports and the graph commands read it too (the drawing, the tidy table, the
+    // statistics with their author count, a concept's neighbours).
+    let graph = |args: &[&str]| {
+        let r = run(&[&["graph"], args, &["--store", &store.display().to_string(), "--format", "json"]].concat(), None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let exports = || (["dot", "table"].map(|f| export_graph(&store, f)), graph(&["stats"]), graph(&["related", "kv-cache"]));
     let exported = exports();
     std::fs::remove_file(&sidecar).unwrap();
     let from_store = trends();
