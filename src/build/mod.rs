@@ -21,7 +21,7 @@ use crate::ingest::{IngestError, ReadConfig, ReadSummary};
 use crate::link::Linker;
 use crate::model::Paper;
 use crate::rdf::iri::{Graph, Iris};
-use crate::rdf::mapping::{EvidenceMode, Mapper};
+use crate::rdf::mapping::{EvidenceMode, Mapper, MAPPING_VERSION};
 use crate::rdf::sidecar;
 use crate::rdf::store::KgStore;
 use crate::rdf::vocab::{OWL, TG_NS};
@@ -155,6 +155,8 @@ pub(crate) struct Ctx<'a> {
     pub store: &'a KgStore,
     pub linker: &'a Linker,
     pub mapper: Mapper<'a>,
+    /// What a paper's quads are made with: the linker's version (ontology, semantic model)
+    /// and the mapping's, written as each paper's `tg:taggedWith`.
     pub version: String,
     /// Follows every write of the store, when the store is on disk and its sidecar was
     /// valid (or the store new): see [`crate::rdf::sidecar`]. Set by [`start`].
@@ -163,7 +165,7 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(store: &'a KgStore, linker: &'a Linker, iris: &'a Iris, evidence: EvidenceMode) -> Self {
-        Ctx { store, linker, mapper: Mapper { iris, evidence }, version: linker.version().to_string(), sidecar: std::sync::Mutex::new(None) }
+        Ctx { store, linker, mapper: Mapper { iris, evidence }, version: format!("{}+rdf:{MAPPING_VERSION}", linker.version()), sidecar: std::sync::Mutex::new(None) }
     }
 
     fn sidecar_error(&self, source: std::io::Error) -> BuildError {

@@ -115,7 +115,7 @@ fn process(ctx: &Ctx, batch: Vec<Pretagged>, summary: &mut BuildSummary) -> Resu
         .zip(given)
         .map(|(plan, (tags, text))| {
             let paper = plan.paper()?;
-            (tags.ontology == ctx.version && text_hash(paper) == text).then_some(tags)
+            (tags.ontology == ctx.linker.version() && text_hash(paper) == text).then_some(tags)
         })
         .collect();
     write::write_plans_with(ctx, plans, given, summary)

@@ -3,6 +3,7 @@ use crate::ingest::read::Quiet;
 use crate::model::Ids;
 use crate::ontology::Ontology;
 use crate::link::LinkConfig;
+use oxigraph::model::Quad;
 use std::io::Write;
 
 fn linker() -> Linker {
@@ -117,6 +118,39 @@ fn a_new_ontology_retags_every_paper_and_drops_old_tags() {
     assert!(!after.iter().any(|q| q.contains("#tag-mixture-of-experts")), "old tags gone");
     assert!(!after.iter().any(|q| q.contains("w3id.org/topicgraph/concept/")), "old ontology gone");
     assert!(after.iter().any(|q| q.contains("#tag-speculative-decoding>")), "new tags");
+}
+
+/// A store written by an older mapping (simulated: its papers' version says `rdf:1`, and the
+/// quads the current mapping added are missing) has every paper rewritten by the next build,
+/// to exactly what a new store holds.
+#[test]
+fn papers_written_by_an_older_mapping_are_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = paper("2401.00001", "Mixture of experts routing", "We route tokens to experts.");
+    p.authors = vec![crate::model::Author::new("Ada Lovelace"), crate::model::Author::new("Alan Turing")];
+    let a = write_jsonl(dir.path(), "a.jsonl", &[p, paper("2401.00002", "Scaling laws", "Loss follows a power law.")]);
+    let (store, l) = (KgStore::in_memory(), linker());
+    run(&store, &l, std::slice::from_ref(&a));
+    let fresh = dump(&store);
+    let current = format!("+rdf:{MAPPING_VERSION}");
+    assert!(fresh.iter().any(|q| q.contains("taggedWith") && q.contains(&current)), "the version names the mapping");
+    assert_eq!(fresh.iter().filter(|q| q.contains("/dc/terms/creator>")).count(), 2);
+
+    let old: Vec<Quad> = store.iter().map(|q| q.unwrap()).filter(|q| q.predicate.as_str().ends_with("/dc/terms/creator") || q.to_string().contains(&current)).collect();
+    let mut tx = store.start_transaction().unwrap();
+    for q in &old {
+        tx.remove(q);
+        if let Term::Literal(v) = &q.object {
+            let older = literal(&v.value().replace(&current, "+rdf:1"));
+            tx.insert(&Quad::new(q.subject.clone(), q.predicate.clone(), older, q.graph_name.clone()));
+        }
+    }
+    tx.commit().unwrap();
+    assert_ne!(dump(&store), fresh);
+
+    let s = run(&store, &l, &[a]);
+    assert_eq!((s.unchanged, s.retagged_for_ontology), (2, 2));
+    assert_eq!(dump(&store), fresh);
 }
 
 #[test]

@@ -736,7 +736,9 @@ pub fn finalize(mut p: Paper) -> Result<Paper, String> {
             clean_inline_in_place(aff);
         }
     }
-    p.authors.retain(|a| !a.name.is_empty());
+    // arXiv writes a collaboration as `["X Collaboration", ":", "A. Author", ...]`: a name with
+    // no letter or digit in it is punctuation, not an author.
+    p.authors.retain(|a| a.name.chars().any(char::is_alphanumeric));
     for k in &mut p.keywords {
         clean_inline_in_place(k);
     }
@@ -971,6 +973,14 @@ mod tests {
         assert_eq!(p.id, "2506.01234v2");
         assert_eq!(p.ids.arxiv.as_deref(), Some("2506.01234"));
         assert_eq!(p.ids.arxiv_versions, vec![2]);
+    }
+
+    #[test]
+    fn punctuation_is_not_an_author() {
+        let names = ["Baikal-GVD Collaboration", ":", " ", "A. Author", "&", "李明"];
+        let p = Paper { title: "T".into(), authors: names.iter().map(|n| crate::model::Author::new(*n)).collect(), ..Default::default() };
+        let kept: Vec<String> = finalize(p).unwrap().authors.into_iter().map(|a| a.name).collect();
+        assert_eq!(kept, ["Baikal-GVD Collaboration", "A. Author", "李明"]);
     }
 
     #[test]

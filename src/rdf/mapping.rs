@@ -2,7 +2,8 @@
 //! and tags give the same quads, in the same order.
 //!
 //! Vocabulary (documented in `docs/rdf.md`): DCTERMS and schema.org for papers and people
-//! (authors as `schema:Role`s carrying `schema:position`), SKOS for the ontology, PROV-O for
+//! (authors as `schema:Role`s carrying `schema:position`, and a direct `dcterms:creator` link
+//! to each person), SKOS for the ontology, PROV-O for
 //! sources, the W3C Web Annotation vocabulary for the evidence of each tag.
 
 use crate::extract::entity::{Entity, EntityType};
@@ -12,6 +13,12 @@ use crate::ontology::Ontology;
 use crate::rdf::iri::{prefixed_ids, Graph, Iris};
 use crate::rdf::vocab::{DCAT, DCTERMS, OA, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, TG_NS, XSD};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+
+/// The version of the quads a paper maps to. Bump it when they change: a store whose papers
+/// were written by another version has them rewritten by its next `build` (the version is part
+/// of each paper's `tg:taggedWith`), so old and new papers never mix in one store.
+/// 2: `dcterms:creator` from a paper to each of its authors.
+pub const MAPPING_VERSION: u32 = 2;
 
 /// How much of a tag's evidence becomes quads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -163,6 +170,7 @@ impl Mapper<'_> {
             let role = Iris::owned(&iri, &format!("author-{}", i + 1));
             let person = self.iris.person(&a.name);
             g.add(&iri, (SCHEMA, "author"), role.clone());
+            g.add(&iri, (DCTERMS, "creator"), person.clone());
             g.add(&role, (SCHEMA, "author"), person.clone());
             g.add(&role, (SCHEMA, "position"), Literal::from(i as i64 + 1));
             for aff in &a.affiliations {

@@ -107,7 +107,10 @@ fn quads_per_paper_stay_compact() {
     let n: f64 = papers["results"]["bindings"][0]["n"]["value"].as_str().unwrap().parse().unwrap();
     let per_paper = nq.lines().count() as f64 / n;
     assert!(n > 2500.0, "{n} papers");
-    assert!(per_paper < 70.0, "{per_paper:.1} quads per paper");
+    // About 60 on the arXiv corpus (62 on the 266k papers); each author is four quads (the
+    // role, its person and position, the direct `dcterms:creator`), and the example's 5.3
+    // authors per paper are more than the corpus's 4.7.
+    assert!(per_paper < 75.0, "{per_paper:.1} quads per paper");
 }
 
 #[test]
