@@ -170,39 +170,51 @@ fn changes(ctx: &Ctx, r: &Replaced) -> Result<(Vec<Quad>, Vec<Quad>), BuildError
     if r.retag {
         graphs.push(Graph::Annotations);
     }
+    let graphs: Vec<NamedNode> = graphs.iter().map(|g| ctx.graph(*g)).collect();
     let mut had: Vec<Quad> = Vec::new();
     for iri in r.old {
-        for g in &graphs {
-            had.extend(owned_quads(ctx.store, iri.as_ref(), ctx.graph(*g).as_ref())?);
-        }
+        had.extend(owned_quads(ctx.store, iri.as_ref(), &graphs)?);
     }
     let new: HashSet<&Quad> = r.quads.iter().collect();
     // Without re-tagging, the tagging version stays with the annotations.
     let remove: Vec<Quad> = had.iter().filter(|q| (r.retag || q.predicate != tg("taggedWith")) && !new.contains(q)).cloned().collect();
     let had: HashSet<&Quad> = had.iter().collect();
+    let own = format!("{}#", r.iri.as_str());
     let mut insert = Vec::new();
     for q in r.quads.iter().filter(|q| !had.contains(q)) {
         // Shared nodes (people, entities) are not the paper's own: they are there already
-        // unless this paper is the first to name them.
-        if !ctx.store.contains(q)? {
+        // unless this paper is the first to name them. The paper's own quads are written
+        // even when the store holds an equal value: it stores some literals in another
+        // form (a `xsd:nonNegativeInteger` comes back as `xsd:integer`), and the removal
+        // above took that form out.
+        let shared = match &q.subject {
+            NamedOrBlankNode::NamedNode(s) => s != &r.iri && !s.as_str().starts_with(&own),
+            _ => true,
+        };
+        if !shared || !ctx.store.contains(q)? {
             insert.push(q.clone());
         }
     }
     Ok((remove, insert))
 }
 
-/// The quads of `node` in graph `g` and of every node it owns (its IRI plus a fragment),
-/// found in both directions: annotations point at the paper, the paper at its roles.
-fn owned_quads(store: &Store, node: NamedNodeRef, g: NamedNodeRef) -> Result<Vec<Quad>, StorageError> {
-    let prefix = format!("{}#", node.as_str());
+/// The quads of `paper` in `graphs` and of every node it owns (its IRI plus a fragment),
+/// found in both directions: annotations point at the paper (or at a resource that points
+/// at it), the paper at its roles. Each node is looked up once a direction over all graphs,
+/// filtered, rather than once a graph.
+fn owned_quads(store: &Store, paper: NamedNodeRef, graphs: &[NamedNode]) -> Result<Vec<Quad>, StorageError> {
+    let prefix = format!("{}#", paper.as_str());
     let owned = |n: &NamedNode| n.as_str().starts_with(&prefix);
-    let mut seen: HashSet<NamedNode> = HashSet::from([node.into_owned()]);
-    let mut todo = vec![node.into_owned()];
+    let wanted = |g: &GraphName| matches!(g, GraphName::NamedNode(n) if graphs.contains(n));
+    let mut seen: HashSet<NamedNode> = HashSet::from([paper.into_owned()]);
+    let mut todo = vec![paper.into_owned()];
     let mut out: Vec<Quad> = Vec::new();
-    let graph = Some(GraphNameRef::NamedNode(g));
     while let Some(n) = todo.pop() {
-        for q in store.quads_for_pattern(Some(n.as_ref().into()), None, None, graph) {
+        for q in store.quads_for_pattern(Some(n.as_ref().into()), None, None, None) {
             let q = q?;
+            if !wanted(&q.graph_name) {
+                continue;
+            }
             if let Term::NamedNode(o) = &q.object {
                 if owned(o) && seen.insert(o.clone()) {
                     todo.push(o.clone());
@@ -210,17 +222,15 @@ fn owned_quads(store: &Store, node: NamedNodeRef, g: NamedNodeRef) -> Result<Vec
             }
             out.push(q);
         }
-        for q in store.quads_for_pattern(None, None, Some(n.as_ref().into()), graph) {
+        for q in store.quads_for_pattern(None, None, Some(n.as_ref().into()), None) {
             let q = q?;
             if let NamedOrBlankNode::NamedNode(s) = &q.subject {
-                if owned(s) && seen.insert(s.clone()) {
+                if wanted(&q.graph_name) && owned(s) && seen.insert(s.clone()) {
                     todo.push(s.clone());
                 }
             }
         }
     }
-    out.sort_by_cached_key(|q| q.to_string());
-    out.dedup();
     Ok(out)
 }
 
