@@ -110,23 +110,48 @@ impl Author {
     }
 }
 
-/// Authors are written as objects; reading also accepts plain name strings.
+/// Authors are written as objects; reading also accepts plain name strings. A visitor
+/// rather than an untagged enum: serde buffers an untagged value before trying each shape,
+/// which made authors the slowest part of decoding a paper.
 impl<'de> Deserialize<'de> for Author {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
         #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Repr {
-            Name(String),
-            Full {
-                name: String,
-                #[serde(default)]
-                affiliations: Vec<String>,
-            },
+        #[serde(field_identifier, rename_all = "lowercase")]
+        enum Field {
+            Name,
+            Affiliations,
+            #[serde(other)]
+            Other,
         }
-        Ok(match Repr::deserialize(d)? {
-            Repr::Name(name) => Author::new(name),
-            Repr::Full { name, affiliations } => Author { name, affiliations },
-        })
+        struct AuthorVisitor;
+        impl<'de> Visitor<'de> for AuthorVisitor {
+            type Value = Author;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an author: a name, or an object with a name and affiliations")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Author, E> {
+                Ok(Author::new(v))
+            }
+            fn visit_string<E: Error>(self, v: String) -> Result<Author, E> {
+                Ok(Author::new(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Author, A::Error> {
+                let (mut name, mut affiliations) = (None, Vec::new());
+                while let Some(key) = map.next_key::<Field>()? {
+                    match key {
+                        Field::Name => name = Some(map.next_value::<String>()?),
+                        Field::Affiliations => affiliations = map.next_value()?,
+                        Field::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let name = name.ok_or_else(|| A::Error::missing_field("name"))?;
+                Ok(Author { name, affiliations })
+            }
+        }
+        d.deserialize_any(AuthorVisitor)
     }
 }
 
@@ -379,6 +404,20 @@ impl<'de> Deserialize<'de> for PartialDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authors_read_as_names_or_objects() {
+        let authors: Vec<Author> = serde_json::from_str(r#"["Ada Lovelace", {"name": "Alan Turing", "affiliations": ["Manchester"], "orcid": "x"}, {"name": "Grace Hopper"}]"#).unwrap();
+        assert_eq!(authors[0], Author::new("Ada Lovelace"));
+        assert_eq!(authors[1], Author { name: "Alan Turing".into(), affiliations: vec!["Manchester".into()] });
+        assert_eq!(authors[2], Author::new("Grace Hopper"));
+        let err = serde_json::from_str::<Author>(r#"{"affiliations": []}"#).unwrap_err().to_string();
+        assert!(err.contains("missing field `name`"), "{err}");
+        assert!(serde_json::from_str::<Author>("3").is_err());
+        // The merger's spill format reads back what it wrote.
+        let bytes = rmp_serde::to_vec_named(&authors).unwrap();
+        assert_eq!(rmp_serde::from_slice::<Vec<Author>>(&bytes).unwrap(), authors);
+    }
 
     #[test]
     fn dates_keep_precision() {

@@ -99,6 +99,14 @@ pub struct ReadSummary {
     pub index_bytes: u64,
 }
 
+/// A paper as the merger's spill file takes it, and what the summary counts of it.
+struct Encoded {
+    id: String,
+    no_abstract: bool,
+    keys: MergeKeys,
+    bytes: Vec<u8>,
+}
+
 /// One unit of work: a line of a line format (borrowed from its batch's buffer), or a record
 /// a document parser produced.
 enum Item<'a> {
@@ -123,15 +131,13 @@ enum Msg {
     FileFailed { file: usize, reason: String },
 }
 
-/// A paper's merge keys and serialisation, made on the worker threads.
-struct Spill {
-    keys: MergeKeys,
-    json: Vec<u8>,
-}
-
 enum Outcome {
-    /// A cleaned paper with its provenance, and what the merger needs when merging.
-    Paper(Box<Paper>, Option<Spill>),
+    /// A cleaned paper with its provenance.
+    Paper(Box<Paper>),
+    /// A paper for the merger: serialised for its spill file, with its merge keys, by the
+    /// worker thread that then dropped it (its memory is freed where it was allocated, and
+    /// the one thread that feeds the merger has less to do).
+    Encoded(Encoded),
     Bad(Loc, String),
     Deleted,
     Nothing,
@@ -200,9 +206,10 @@ pub fn read_files(
         let ctxs: Vec<ParseCtx> = files.iter().map(|f| ParseCtx { file: f.name.clone(), listing_date: listing_date(cfg, &f.name) }).collect();
         let (merge, by_id) = (cfg.merge, cfg.records_by_id);
         scope.spawn(move || work(rx, &ctxs, merge, by_id, done_tx));
-        consume(done_rx, &files, cfg, &mut summary, observer, &mut |paper, bytes| match (merger.as_mut(), bytes) {
-            (Some(m), Some(spill)) => m.add(&paper.id, &spill.keys, &spill.json).map(|_| ()),
-            _ => sink(paper),
+        consume(done_rx, &files, cfg, &mut summary, observer, &mut |accepted| match (merger.as_mut(), accepted) {
+            (Some(m), Accepted::Encoded(e)) => m.add(&e.id, &e.keys, &e.bytes).map(|_| ()),
+            (_, Accepted::Paper(paper)) => sink(paper),
+            (None, Accepted::Encoded(e)) => Err(io::Error::other(format!("{}: encoded without a merger", e.id))),
         })
     })?;
 
@@ -260,7 +267,7 @@ fn consume(
     cfg: &ReadConfig,
     summary: &mut ReadSummary,
     observer: &mut dyn ReadObserver,
-    accept: &mut dyn FnMut(Paper, Option<Spill>) -> io::Result<()>,
+    accept: &mut dyn FnMut(Accepted) -> io::Result<()>,
 ) -> Result<(), IngestError> {
     for done in rx {
         let (file, format, outcomes) = match done {
@@ -280,12 +287,13 @@ fn consume(
         for outcome in outcomes {
             match outcome {
                 Outcome::Nothing => continue,
-                Outcome::Paper(paper, bytes) => {
-                    summary.read += 1;
-                    summary.accepted += 1;
-                    summary.no_abstract += paper.abstract_text.is_empty() as u64;
-                    *summary.by_format.entry(format.name().to_string()).or_default() += 1;
-                    accept(*paper, bytes).map_err(|source| IngestError::Io { path: "output".into(), source })?;
+                Outcome::Paper(paper) => {
+                    count_accepted(summary, format, paper.abstract_text.is_empty());
+                    accept(Accepted::Paper(*paper)).map_err(|source| IngestError::Io { path: "output".into(), source })?;
+                }
+                Outcome::Encoded(e) => {
+                    count_accepted(summary, format, e.no_abstract);
+                    accept(Accepted::Encoded(e)).map_err(|source| IngestError::Io { path: "output".into(), source })?;
                 }
                 Outcome::Bad(loc, reason) => {
                     summary.read += 1;
@@ -307,6 +315,19 @@ fn consume(
     Ok(())
 }
 
+/// What `consume` hands on: a paper, or one encoded for the merger's spill file.
+enum Accepted {
+    Paper(Paper),
+    Encoded(Encoded),
+}
+
+fn count_accepted(summary: &mut ReadSummary, format: InputFormat, no_abstract: bool) {
+    summary.read += 1;
+    summary.accepted += 1;
+    summary.no_abstract += no_abstract as u64;
+    *summary.by_format.entry(format.name().to_string()).or_default() += 1;
+}
+
 /// The stable head of a reason, for counting by kind.
 fn reason_class(reason: &str) -> String {
     let end = reason.find([':', '(', '`', '"']).unwrap_or(reason.len());
@@ -323,7 +344,8 @@ fn reason_class(reason: &str) -> String {
 }
 
 /// Parse (for line formats) and clean one item, and record where it came from. Pure: runs
-/// on any thread. With `merge`, also serialises the paper for the merger's spill file.
+/// on any thread. When merging, serialises it for the merger's spill file and makes its
+/// merge keys.
 fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool, by_id: bool) -> Outcome {
     let (loc, paper, version) = match item {
         Item::Rec(Record::Bad { loc, reason }) => return Outcome::Bad(loc, reason),
@@ -359,15 +381,13 @@ fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool, by_id: 
                 (ctx.file.clone(), loc.to_string())
             };
             p.sources.push(Provenance { format: format.name().into(), file, record, version, contributed: Vec::new() });
-            let bytes = if merge {
-                match encode(&p) {
-                    Ok(json) => Some(Spill { keys: merge_keys(&p), json }),
-                    Err(e) => return Outcome::Bad(loc, format!("cannot serialise: {e}")),
-                }
-            } else {
-                None
-            };
-            Outcome::Paper(Box::new(p), bytes)
+            if !merge {
+                return Outcome::Paper(Box::new(p));
+            }
+            match encode(&p) {
+                Ok(bytes) => Outcome::Encoded(Encoded { keys: merge_keys(&p), no_abstract: p.abstract_text.is_empty(), bytes, id: p.id }),
+                Err(e) => Outcome::Bad(loc, format!("cannot serialise: {e}")),
+            }
         }
         Err(reason) => Outcome::Bad(loc, reason),
     }
