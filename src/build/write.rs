@@ -179,7 +179,6 @@ fn changes(ctx: &Ctx, r: &Replaced) -> Result<(Vec<Quad>, Vec<Quad>), BuildError
     // Without re-tagging, the tagging version stays with the annotations.
     let remove: Vec<Quad> = had.iter().filter(|q| (r.retag || q.predicate != tg("taggedWith")) && !new.contains(q)).cloned().collect();
     let had: HashSet<&Quad> = had.iter().collect();
-    let own = format!("{}#", r.iri.as_str());
     let mut insert = Vec::new();
     for q in r.quads.iter().filter(|q| !had.contains(q)) {
         // Shared nodes (people, entities) are not the paper's own: they are there already
@@ -188,7 +187,7 @@ fn changes(ctx: &Ctx, r: &Replaced) -> Result<(Vec<Quad>, Vec<Quad>), BuildError
         // form (a `xsd:nonNegativeInteger` comes back as `xsd:integer`), and the removal
         // above took that form out.
         let shared = match &q.subject {
-            NamedOrBlankNode::NamedNode(s) => s != &r.iri && !s.as_str().starts_with(&own),
+            NamedOrBlankNode::NamedNode(s) => s != &r.iri && !owns(r.iri.as_ref(), s),
             _ => true,
         };
         if !shared || !ctx.store.contains(q)? {
@@ -203,8 +202,7 @@ fn changes(ctx: &Ctx, r: &Replaced) -> Result<(Vec<Quad>, Vec<Quad>), BuildError
 /// at it), the paper at its roles. Each node is looked up once a direction over all graphs,
 /// filtered, rather than once a graph.
 fn owned_quads(store: &Store, paper: NamedNodeRef, graphs: &[NamedNode]) -> Result<Vec<Quad>, StorageError> {
-    let prefix = format!("{}#", paper.as_str());
-    let owned = |n: &NamedNode| n.as_str().starts_with(&prefix);
+    let owned = |n: &NamedNode| owns(paper, n);
     let wanted = |g: &GraphName| matches!(g, GraphName::NamedNode(n) if graphs.contains(n));
     let mut seen: HashSet<NamedNode> = HashSet::from([paper.into_owned()]);
     let mut todo = vec![paper.into_owned()];
@@ -232,6 +230,12 @@ fn owned_quads(store: &Store, paper: NamedNodeRef, graphs: &[NamedNode]) -> Resu
         }
     }
     Ok(out)
+}
+
+/// Whether `node` is one of `paper`'s own nodes: its IRI plus a fragment (`#author-1`,
+/// `#tag-kv-cache`, `#source-2`).
+fn owns(paper: NamedNodeRef, node: &NamedNode) -> bool {
+    node.as_str().strip_prefix(paper.as_str()).is_some_and(|rest| rest.starts_with('#'))
 }
 
 /// Whether the store holds no tagged paper yet (checked before a build writes any).
