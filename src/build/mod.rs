@@ -123,6 +123,9 @@ pub struct BuildSummary {
     pub updated: u64,
     /// Papers whose every source record was already loaded.
     pub unchanged: u64,
+    /// Records merged into another record of the same batch because both matched one
+    /// stored paper (each by another id); the paper is counted once, by that record's plan.
+    pub joined: u64,
     /// Papers tagged in this run (new, changed text, or a new ontology version).
     pub tagged: u64,
     /// Papers whose tags came with the input (`--from-tags`), used as they were.

@@ -8,6 +8,7 @@ use crate::rdf::iri::{prefixed_ids, Graph};
 use crate::rdf::vocab::DCTERMS;
 use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// The decision for one incoming paper.
 pub enum Plan {
@@ -18,6 +19,9 @@ pub enum Plan {
     Replace { old: Vec<NamedNode>, paper: Paper, retag: bool },
     /// Every source record of it is loaded already.
     Unchanged,
+    /// Matched a stored paper that an earlier record of this batch matched too: the two
+    /// records were planned as one paper (see [`plan`]), written by the earlier one's plan.
+    Joined,
 }
 
 impl Plan {
@@ -25,7 +29,7 @@ impl Plan {
     pub fn paper(&self) -> Option<&Paper> {
         match self {
             Plan::New(paper) | Plan::Replace { paper, .. } => Some(paper),
-            Plan::Unchanged => None,
+            Plan::Unchanged | Plan::Joined => None,
         }
     }
 
@@ -42,12 +46,74 @@ pub struct Stored {
     pub tagged_with: Option<String>,
 }
 
+/// Plan each incoming paper. Records that match one stored paper in common (each by a
+/// different id, so reading did not merge them: an arXiv record and a BibTeX entry with
+/// only the DOI the stored paper also has) are merged and planned as one paper; planned
+/// apart, the second's write would drop what the first added.
 pub fn plan(ctx: &Ctx, papers: Vec<Paper>) -> Result<Vec<Plan>, BuildError> {
-    papers.into_par_iter().map(|p| plan_one(ctx, p)).collect()
+    let found: Vec<Vec<NamedNode>> = papers.par_iter().map(|p| find_stored(ctx, p)).collect::<Result<_, _>>()?;
+    let lead = group_by_stored(&found);
+    let mut size = vec![0usize; lead.len()];
+    for &l in &lead {
+        size[l] += 1;
+    }
+    let mut members: HashMap<usize, Vec<Paper>> = HashMap::new();
+    let mut alone: Vec<Option<(Paper, Vec<NamedNode>)>> = Vec::with_capacity(papers.len());
+    for ((i, paper), old) in papers.into_iter().enumerate().zip(found) {
+        if size[lead[i]] == 1 {
+            alone.push(Some((paper, old)));
+        } else {
+            members.entry(lead[i]).or_default().push(paper);
+            alone.push(None);
+        }
+    }
+    alone
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Some((paper, old)) => plan_one(ctx, paper, old),
+            None => match members.get(&i) {
+                // The group's lead: its records merged, matched again as one.
+                Some(group) => {
+                    let paper = merge_papers(group.clone());
+                    let old = find_stored(ctx, &paper)?;
+                    plan_one(ctx, paper, old)
+                }
+                None => Ok(Plan::Joined),
+            },
+        })
+        .collect()
 }
 
-fn plan_one(ctx: &Ctx, paper: Paper) -> Result<Plan, BuildError> {
-    let old = find_stored(ctx, &paper)?;
+/// For each incoming record, the first record of its group: records are grouped when
+/// they match a stored paper in common (directly or through another record).
+fn group_by_stored(found: &[Vec<NamedNode>]) -> Vec<usize> {
+    let mut lead: Vec<usize> = (0..found.len()).collect();
+    fn root(lead: &mut [usize], mut i: usize) -> usize {
+        while lead[i] != i {
+            lead[i] = lead[lead[i]];
+            i = lead[i];
+        }
+        i
+    }
+    let mut first: HashMap<&NamedNode, usize> = HashMap::new();
+    for (i, old) in found.iter().enumerate() {
+        for iri in old {
+            match first.get(iri) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut lead, i), root(&mut lead, j));
+                    lead[a.max(b)] = a.min(b);
+                }
+                None => {
+                    first.insert(iri, i);
+                }
+            }
+        }
+    }
+    (0..found.len()).map(|i| root(&mut lead, i)).collect()
+}
+
+fn plan_one(ctx: &Ctx, paper: Paper, old: Vec<NamedNode>) -> Result<Plan, BuildError> {
     if old.is_empty() {
         return Ok(Plan::New(paper));
     }

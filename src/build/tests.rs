@@ -170,3 +170,29 @@ fn category_filter_keeps_archives_and_exact_categories() {
     assert!(keep(&p, &["stat.ML".into()]));
     assert!(!keep(&p, &["cs.CL".into()]));
 }
+
+/// Two new records that each share a different id with one stored paper (and none with
+/// each other, so reading does not merge them) both join it: neither's source is lost.
+#[test]
+fn two_records_joining_one_stored_paper_in_one_batch_both_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut stored = paper("2401.00001", "Mixture of experts routing", "We route tokens.");
+    stored.ids.doi = Some("10.1000/moe".into());
+    let a = write_jsonl(dir.path(), "a.jsonl", &[stored]);
+    let by_arxiv = paper("2401.00001", "Mixture of experts routing", "We route tokens.");
+    let mut by_doi = paper("", "Mixture of experts routing", "");
+    by_doi.id = "10.1000/moe".into();
+    by_doi.ids = Ids { doi: Some("10.1000/moe".into()), ..Default::default() };
+    let b = write_jsonl(dir.path(), "b.jsonl", &[by_arxiv, by_doi]);
+    let (store, l) = (KgStore::in_memory(), linker());
+    run(&store, &l, std::slice::from_ref(&a));
+    let s = run(&store, &l, std::slice::from_ref(&b));
+    assert_eq!((s.added, s.updated, s.joined, s.unchanged), (0, 1, 1, 0));
+    let sources: Vec<String> = dump(&store).into_iter().filter(|q| q.contains("prov#wasDerivedFrom") && q.contains("/graph/provenance>")).collect();
+    assert_eq!(sources.len(), 3, "{sources:#?}");
+    // Read again, nothing changes.
+    let before = dump(&store);
+    let again = run(&store, &l, &[b]);
+    assert_eq!((again.updated, again.joined, again.unchanged), (0, 1, 1));
+    assert_eq!(dump(&store), before);
+}

@@ -93,6 +93,10 @@ pub fn write_plans_with(ctx: &Ctx, plans: Vec<Plan>, given: Vec<Option<Tagged>>,
                 summary.unchanged += 1;
                 continue;
             }
+            Plan::Joined => {
+                summary.joined += 1;
+                continue;
+            }
         };
         if follow {
             digests.push(PaperDigest::of(&iri, paper, tags.as_ref(), ctx.linker.ontology(), ctx.iris()));

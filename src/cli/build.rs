@@ -251,7 +251,8 @@ pub fn print_build(s: &BuildSummary, store: &Path, started: Instant) {
         lines.push(format!("  filtered   {} paper(s) outside --category", s.filtered));
     }
     let from_tags = if s.from_tags > 0 { format!(", {} with the input's tags", s.from_tags) } else { String::new() };
-    lines.push(format!("  store      {} added, {} updated, {} unchanged; {} tagged{from_tags}", s.added, s.updated, s.unchanged, s.tagged));
+    let joined = if s.joined > 0 { format!(" ({} more record(s) of those papers)", s.joined) } else { String::new() };
+    lines.push(format!("  store      {} added, {} updated{joined}, {} unchanged; {} tagged{from_tags}", s.added, s.updated, s.unchanged, s.tagged));
     if s.retagged_for_ontology > 0 {
         lines.push(format!("             {} re-tagged for the new ontology version", s.retagged_for_ontology));
     }
