@@ -53,36 +53,39 @@ pub struct Stored {
 pub fn plan(ctx: &Ctx, papers: Vec<Paper>) -> Result<Vec<Plan>, BuildError> {
     let found: Vec<Vec<NamedNode>> = papers.par_iter().map(|p| find_stored(ctx, p)).collect::<Result<_, _>>()?;
     let lead = group_by_stored(&found);
-    let mut size = vec![0usize; lead.len()];
-    for &l in &lead {
-        size[l] += 1;
-    }
-    let mut members: HashMap<usize, Vec<Paper>> = HashMap::new();
-    let mut alone: Vec<Option<(Paper, Vec<NamedNode>)>> = Vec::with_capacity(papers.len());
-    for ((i, paper), old) in papers.into_iter().enumerate().zip(found) {
-        if size[lead[i]] == 1 {
-            alone.push(Some((paper, old)));
-        } else {
-            members.entry(lead[i]).or_default().push(paper);
-            alone.push(None);
+    // Each record alone, or its group's records at the group's first (the others join it).
+    let mut work: Vec<Work> = papers.into_iter().zip(found).map(|(paper, old)| Work::Alone(paper, old)).collect();
+    for i in 0..work.len() {
+        if lead[i] != i {
+            let Work::Alone(paper, _) = std::mem::replace(&mut work[i], Work::Joined) else { unreachable!("a record joins one group") };
+            match &mut work[lead[i]] {
+                Work::Group(members) => members.push(paper),
+                first => {
+                    let Work::Alone(head, _) = std::mem::replace(first, Work::Joined) else { unreachable!("a group's first stays first") };
+                    *first = Work::Group(vec![head, paper]);
+                }
+            }
         }
     }
-    alone
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            Some((paper, old)) => plan_one(ctx, paper, old),
-            None => match members.get(&i) {
-                // The group's lead: its records merged, matched again as one.
-                Some(group) => {
-                    let paper = merge_papers(group.clone());
-                    let old = find_stored(ctx, &paper)?;
-                    plan_one(ctx, paper, old)
-                }
-                None => Ok(Plan::Joined),
-            },
+    work.into_par_iter()
+        .map(|w| match w {
+            Work::Alone(paper, old) => plan_one(ctx, paper, old),
+            // Merged, the group's records are matched again as one.
+            Work::Group(members) => {
+                let paper = merge_papers(members);
+                let old = find_stored(ctx, &paper)?;
+                plan_one(ctx, paper, old)
+            }
+            Work::Joined => Ok(Plan::Joined),
         })
         .collect()
+}
+
+/// What [`plan`] does with each incoming record.
+enum Work {
+    Alone(Paper, Vec<NamedNode>),
+    Group(Vec<Paper>),
+    Joined,
 }
 
 /// For each incoming record, the first record of its group: records are grouped when
