@@ -7,7 +7,7 @@ use std::io::BufRead;
 use std::time::Instant;
 use topicgraph::ingest::read::Quiet;
 use topicgraph::ingest::source::{expand_inputs, open};
-use topicgraph::ingest::{read_inputs, ReadConfig};
+use topicgraph::ingest::{read_inputs, read_inputs_to, ReadConfig, Sink};
 
 #[derive(Args)]
 #[command(after_help = "Example:\n  topicgraph bench read ../shared/corpus/arxiv-daily/")]
@@ -217,21 +217,35 @@ fn bench_read(inputs: &[String], no_floor: bool) -> Result<u8> {
         }
         report("floor: gzip + serde_json::Value, 1 core", n, t.elapsed().as_secs_f64(), None);
     }
-    for merge in [true, false] {
+    // As `papers` reads (lines of JSON out, serialised by the workers), then as `build` and
+    // `tag` read (papers as values), with and without merging.
+    for (merge, json) in [(true, true), (true, false), (false, true), (false, false)] {
         let cfg = ReadConfig { merge, ..Default::default() };
         let t = Instant::now();
-        let mut written = 0u64;
-        let s = read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
-            written += p.title.len() as u64 & 1; // touch the paper so nothing is optimised away
-            Ok(())
-        })?;
+        let mut touched = 0u64;
+        let s = if json {
+            read_inputs_to(inputs, &cfg, &mut Quiet, Sink::JsonLines(&mut |line| {
+                touched += line.len() as u64; // what `papers` writes
+                Ok(())
+            }))?
+        } else {
+            read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
+                touched += p.title.len() as u64 & 1; // touch the paper so nothing is optimised away
+                Ok(())
+            })?
+        };
         let secs = t.elapsed().as_secs_f64();
-        let label = if merge { "papers (parse + clean + merge)" } else { "papers --no-merge (parse + clean)" };
-        report(label, s.read, secs, Some(format!("accepted {}, written {}, rejected {}, merged {}", s.accepted, s.written, s.rejected, s.duplicates_merged)));
-        if merge {
+        let label = match (merge, json) {
+            (true, true) => "papers → JSON Lines (parse + clean + merge)",
+            (true, false) => "papers as values (parse + clean + merge)",
+            (false, true) => "papers --no-merge → JSON Lines",
+            (false, false) => "papers --no-merge as values (parse + clean)",
+        };
+        let out = if json { format!(", {:.0} MiB of JSON", touched as f64 / (1 << 20) as f64) } else { String::new() };
+        report(label, s.read, secs, Some(format!("accepted {}, written {}, rejected {}, merged {}{out}", s.accepted, s.written, s.rejected, s.duplicates_merged)));
+        if merge && json {
             println!("    dedup index: {} entries, ~{:.1} MiB", s.index_entries, s.index_bytes as f64 / (1 << 20) as f64);
         }
-        let _ = written;
     }
     if let Some(kb) = peak_rss_kib() {
         println!("peak RSS: {:.1} MiB", kb as f64 / 1024.0);
@@ -316,7 +330,7 @@ fn bench_ner(inputs: &[String], model: &str) -> Result<u8> {
 }
 
 fn report(label: &str, n: u64, secs: f64, extra: Option<String>) {
-    println!("{label:<40} {n:>9} records in {secs:>7.2} s = {:>9.0} records/s{}", n as f64 / secs, extra.map(|e| format!("  ({e})")).unwrap_or_default());
+    println!("{label:<44} {n:>9} records in {secs:>7.2} s = {:>9.0} records/s{}", n as f64 / secs, extra.map(|e| format!("  ({e})")).unwrap_or_default());
 }
 
 /// Peak resident memory of this process, from /proc (Linux).

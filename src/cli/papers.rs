@@ -5,8 +5,8 @@ use crate::cli::{EXIT_OK, EXIT_REJECTED};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::{BufWriter, Write};
-use topicgraph::ingest::{read_inputs, IngestError, InputFormat, ReadConfig, ReadSummary};
-use topicgraph::model::{Paper, PartialDate};
+use topicgraph::ingest::{read_inputs_to, IngestError, InputFormat, ReadConfig, ReadSummary, Sink};
+use topicgraph::model::PartialDate;
 
 /// Read papers from any supported source and write them as canonical JSON Lines.
 #[derive(Args)]
@@ -68,7 +68,7 @@ pub struct PapersArgs {
 pub fn run(args: PapersArgs) -> Result<u8> {
     let cfg = args.input.read_config();
     let mut observer = StderrObserver::new(args.input.quiet);
-    let summary = write_papers(&args.out, |sink| read_inputs(&args.input.inputs, &cfg, &mut observer, sink))?;
+    let summary = write_papers(&args.out, |sink| read_inputs_to(&args.input.inputs, &cfg, &mut observer, sink))?;
     observer.finish();
     if !args.input.quiet {
         print_summary("papers", &summary, &observer);
@@ -77,18 +77,10 @@ pub fn run(args: PapersArgs) -> Result<u8> {
 }
 
 /// Write the papers `read` yields to `out` as JSON Lines, one paper a line (see
-/// [`with_output`]); returns what the reader counted.
-pub fn write_papers(out: &str, read: impl FnOnce(&mut dyn FnMut(Paper) -> std::io::Result<()>) -> Result<ReadSummary, IngestError>) -> Result<ReadSummary> {
-    with_output(out, |w| {
-        let mut line = Vec::with_capacity(4096);
-        read(&mut |paper| {
-            line.clear();
-            serde_json::to_writer(&mut line, &paper).map_err(std::io::Error::other)?;
-            line.push(b'\n');
-            w.write_all(&line)
-        })
-        .map_err(anyhow::Error::from)
-    })
+/// [`with_output`]); returns what the reader counted. The reader serialises them
+/// ([`Sink::JsonLines`]).
+pub fn write_papers(out: &str, read: impl FnOnce(Sink) -> Result<ReadSummary, IngestError>) -> Result<ReadSummary> {
+    with_output(out, |w| read(Sink::JsonLines(&mut |line| w.write_all(line))).map_err(anyhow::Error::from))
 }
 
 /// Run `f` with a buffered writer on `out` (`-` is stdout). A file is written under a

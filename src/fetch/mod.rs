@@ -13,10 +13,10 @@ pub mod http;
 pub mod openalex;
 pub mod s2;
 
-use crate::ingest::read::{read_files, ReadObserver};
+use crate::ingest::read::{read_files_to, ReadObserver, Sink};
 use crate::ingest::source::InputFile;
 use crate::ingest::{IngestError, InputFormat, ReadConfig, ReadSummary};
-use crate::model::{date_of_day, days_from_civil, days_in_month, Paper, PartialDate};
+use crate::model::{date_of_day, days_from_civil, days_in_month, PartialDate};
 use http::Page;
 
 #[derive(Debug, thiserror::Error)]
@@ -62,8 +62,8 @@ impl Fetched {
 /// Read the fetched pages as papers: the source's parser, then cleaning and (with
 /// `cfg.merge`) deduplication. Messages name the page's URL; each record's provenance names
 /// the service's endpoint and the record's own id (see [`Fetched::read_config`]).
-pub fn read_fetched(fetched: &Fetched, cfg: &ReadConfig, observer: &mut dyn ReadObserver, sink: &mut dyn FnMut(Paper) -> std::io::Result<()>) -> Result<ReadSummary, IngestError> {
-    read_files(fetched.files(), &fetched.read_config(cfg), observer, sink)
+pub fn read_fetched(fetched: &Fetched, cfg: &ReadConfig, observer: &mut dyn ReadObserver, sink: Sink) -> Result<ReadSummary, IngestError> {
+    read_files_to(fetched.files(), &fetched.read_config(cfg), observer, sink)
 }
 
 impl Fetched {

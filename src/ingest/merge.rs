@@ -7,6 +7,7 @@
 //! arXiv version, then source rank), never by input order.
 
 use crate::ingest::clean::normalize_title;
+use crate::ingest::read::Sink;
 use crate::ingest::InputFormat;
 use crate::model::Paper;
 use std::collections::hash_map::DefaultHasher;
@@ -39,6 +40,8 @@ pub struct Merger {
     group_id: Vec<Box<str>>,
     spill: BufWriter<File>,
     spill_len: u64,
+    /// The spill holds lines of canonical JSON ([`json_line`]), else MessagePack ([`encode`]).
+    json: bool,
     pub merged: u64,
     pub near_duplicates: Vec<NearDuplicate>,
     pub near_duplicate_count: u64,
@@ -48,7 +51,8 @@ pub struct Merger {
 const MAX_NEAR_DUPLICATES: usize = 1000;
 
 impl Merger {
-    pub fn new() -> io::Result<Self> {
+    /// `json`: the papers [`Merger::add`] gets are [`json_line`]s (else [`encode`]d).
+    pub fn new(json: bool) -> io::Result<Self> {
         Ok(Merger {
             index: HashMap::new(),
             fingerprints: HashMap::new(),
@@ -58,6 +62,7 @@ impl Merger {
             group_id: Vec::new(),
             spill: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
             spill_len: 0,
+            json,
             merged: 0,
             near_duplicates: Vec::new(),
             near_duplicate_count: 0,
@@ -89,8 +94,9 @@ impl Merger {
         g
     }
 
-    /// Add an accepted paper by its [`MergeKeys`] and [`encode`]d bytes (both made by the
-    /// caller, which can do it in parallel). Returns true when it merged into an earlier one.
+    /// Add an accepted paper by its [`MergeKeys`] and its bytes ([`encode`]d, or a
+    /// [`json_line`]; both made by the caller, which can do it in parallel). Returns true
+    /// when it merged into an earlier one.
     pub fn add(&mut self, id: &str, keys: &MergeKeys, json: &[u8]) -> io::Result<bool> {
         let mut roots: Vec<u32> = Vec::new();
         for k in &keys.ids {
@@ -156,9 +162,11 @@ impl Merger {
         Ok(loc)
     }
 
-    /// Write every distinct paper, merged, in order of first appearance. Spilled records
-    /// are read back in order and decoded and merged in parallel, a batch at a time.
-    pub fn finish(mut self, sink: &mut dyn FnMut(Paper) -> io::Result<()>) -> io::Result<()> {
+    /// Write every distinct paper, merged, in order of first appearance; returns how many.
+    /// Spilled records are read back in order and decoded and merged in parallel, a batch
+    /// at a time. A JSON line of a paper that merged with none goes to a
+    /// [`Sink::JsonLines`] as it was spilled.
+    pub fn finish(mut self, mut sink: Sink) -> io::Result<u64> {
         self.spill.flush()?;
         let file = self.spill.get_ref().try_clone()?;
         // First members come in file order: read them with one forward pass; later members
@@ -166,53 +174,93 @@ impl Merger {
         let mut seq = io::BufReader::with_capacity(1 << 20, file.try_clone()?);
         seq.rewind()?;
         let mut pos = 0u64;
-        let mut read = |loc: SpillLoc| -> io::Result<Vec<u8>> {
-            let mut buf = vec![0u8; loc.1 as usize];
+        let mut read_into = |loc: SpillLoc, buf: &mut Vec<u8>| -> io::Result<()> {
+            buf.resize(loc.1 as usize, 0);
             if loc.0 >= pos {
                 seq.seek_relative((loc.0 - pos) as i64)?;
-                seq.read_exact(&mut buf)?;
+                seq.read_exact(buf)?;
                 pos = loc.0 + loc.1 as u64;
             } else {
-                file.read_exact_at(&mut buf, loc.0)?;
-            }
-            Ok(buf)
-        };
-        const BATCH: usize = 4096;
-        let mut batch: Vec<Vec<Vec<u8>>> = Vec::with_capacity(BATCH);
-        let flush = |batch: &mut Vec<Vec<Vec<u8>>>, sink: &mut dyn FnMut(Paper) -> io::Result<()>| -> io::Result<()> {
-            let papers: Vec<io::Result<Paper>> = batch
-                .par_drain(..)
-                .map(|members| {
-                    let mut papers = Vec::with_capacity(members.len());
-                    for m in members {
-                        papers.push(decode(&m)?);
-                    }
-                    Ok(if papers.len() == 1 { papers.pop().expect("one") } else { merge_papers(papers) })
-                })
-                .collect();
-            for p in papers {
-                sink(p?)?;
+                file.read_exact_at(buf, loc.0)?;
             }
             Ok(())
         };
+        const BATCH: usize = 4096;
+        let mut batch: Vec<Vec<Vec<u8>>> = Vec::with_capacity(BATCH);
+        // The spill's encoding, and whether the sink takes lines.
+        let (json, to_json) = (self.json, sink.json());
+        let mut written = 0u64;
+        let flush = |batch: &mut Vec<Vec<Vec<u8>>>, sink: &mut Sink| -> io::Result<u64> {
+            let merged = |mut members: Vec<Vec<u8>>| -> io::Result<Merged> {
+                if members.len() == 1 && json && to_json {
+                    return Ok(Merged::Line(members.pop().expect("one")));
+                }
+                let mut papers = Vec::with_capacity(members.len());
+                for m in members {
+                    papers.push(if json { serde_json::from_slice(&m).map_err(io::Error::other)? } else { decode(&m)? });
+                }
+                let paper = if papers.len() == 1 { papers.pop().expect("one") } else { merge_papers(papers) };
+                Ok(if to_json { Merged::Line(json_line(&paper).map_err(io::Error::other)?) } else { Merged::Paper(paper) })
+            };
+            let done: Vec<io::Result<Merged>> = batch.par_drain(..).map(merged).collect();
+            let n = done.len() as u64;
+            for m in done {
+                match (m?, &mut *sink) {
+                    (Merged::Line(bytes), Sink::JsonLines(sink)) => sink(&bytes)?,
+                    (Merged::Paper(paper), Sink::Papers(sink)) => sink(paper)?,
+                    _ => unreachable!("merged as the sink takes it"),
+                }
+            }
+            Ok(n)
+        };
+        let mut line = Vec::new();
         for g in 0..self.parent.len() as u32 {
             if self.parent[g as usize] != g {
                 continue;
             }
-            let mut members = vec![read(self.first[g as usize])?];
-            if let Some(mut locs) = self.extra.remove(&g) {
-                locs.sort_unstable();
-                for loc in locs {
-                    members.push(read(loc)?);
+            // A paper that merged with none, spilled as the line the sink takes, and nothing
+            // waiting before it: straight through, from one reused buffer.
+            if json && batch.is_empty() && !self.extra.contains_key(&g) {
+                if let Sink::JsonLines(sink) = &mut sink {
+                    read_into(self.first[g as usize], &mut line)?;
+                    sink(&line)?;
+                    written += 1;
+                    continue;
                 }
+            }
+            let mut locs = vec![self.first[g as usize]];
+            if let Some(mut extra) = self.extra.remove(&g) {
+                extra.sort_unstable();
+                locs.extend(extra);
+            }
+            let mut members = Vec::with_capacity(locs.len());
+            for loc in locs {
+                let mut bytes = Vec::new();
+                read_into(loc, &mut bytes)?;
+                members.push(bytes);
             }
             batch.push(members);
             if batch.len() == BATCH {
-                flush(&mut batch, sink)?;
+                written += flush(&mut batch, &mut sink)?;
             }
         }
-        flush(&mut batch, sink)
+        written += flush(&mut batch, &mut sink)?;
+        Ok(written)
     }
+}
+
+/// A distinct paper as [`Merger::finish`] hands it on.
+enum Merged {
+    Paper(Paper),
+    Line(Vec<u8>),
+}
+
+/// A paper as one line of canonical JSON, newline included: what `papers` writes.
+pub fn json_line(p: &Paper) -> serde_json::Result<Vec<u8>> {
+    let mut line = Vec::with_capacity(2048);
+    serde_json::to_writer(&mut line, p)?;
+    line.push(b'\n');
+    Ok(line)
 }
 
 /// A paper as the spill file keeps it: MessagePack with field names (self-describing, so the
@@ -411,20 +459,34 @@ mod tests {
         p
     }
 
+    /// Merge as `build` does (MessagePack spill, papers out); checks that the JSON spill
+    /// and lines `papers` uses give the same papers, byte for byte.
     fn run(papers: Vec<Paper>) -> (Vec<Paper>, Merger) {
-        let mut m = Merger::new().unwrap();
+        let mut m = Merger::new(false).unwrap();
+        let mut mj = Merger::new(true).unwrap();
         for p in &papers {
             m.add(&p.id, &merge_keys(p), &encode(p).unwrap()).unwrap();
+            mj.add(&p.id, &merge_keys(p), &json_line(p).unwrap()).unwrap();
         }
         let mut out = Vec::new();
         let merged = m.merged;
         let near = m.near_duplicates.clone();
-        m.finish(&mut |p| {
-            out.push(p);
+        let n = m
+            .finish(Sink::Papers(&mut |p| {
+                out.push(p);
+                Ok(())
+            }))
+            .unwrap();
+        assert_eq!(n, out.len() as u64);
+        let mut lines = Vec::new();
+        mj.finish(Sink::JsonLines(&mut |l| {
+            lines.extend_from_slice(l);
             Ok(())
-        })
+        }))
         .unwrap();
-        let mut m2 = Merger::new().unwrap();
+        let expected: Vec<u8> = out.iter().flat_map(|p| json_line(p).unwrap()).collect();
+        assert_eq!(String::from_utf8(lines).unwrap(), String::from_utf8(expected).unwrap());
+        let mut m2 = Merger::new(false).unwrap();
         m2.merged = merged;
         m2.near_duplicates = near;
         (out, m2)

@@ -13,7 +13,7 @@ pub mod read;
 pub mod source;
 
 pub use format::InputFormat;
-pub use read::{read_inputs, ReadConfig, ReadSummary};
+pub use read::{read_inputs, read_inputs_to, ReadConfig, ReadSummary, Sink};
 
 use crate::model::{Paper, PartialDate};
 use std::fmt;

@@ -9,7 +9,7 @@
 use crate::ingest::clean::finalize;
 use crate::ingest::format::{InputFormat, Layout};
 use crate::ingest::formats;
-use crate::ingest::merge::{encode, merge_keys, MergeKeys, Merger, NearDuplicate};
+use crate::ingest::merge::{encode, json_line, merge_keys, MergeKeys, Merger, NearDuplicate};
 use crate::ingest::source::{expand_inputs, open, peek, InputFile};
 use crate::ingest::{IngestError, Loc, ParseCtx, Record};
 use crate::model::{Paper, PartialDate, Provenance};
@@ -99,6 +99,22 @@ pub struct ReadSummary {
     pub index_bytes: u64,
 }
 
+/// Where the reader hands the papers on, in order of first appearance.
+pub enum Sink<'a> {
+    /// Each paper as a value (for tagging and building).
+    Papers(&'a mut dyn FnMut(Paper) -> io::Result<()>),
+    /// Each paper as one line of canonical JSON, newline included (for `papers`, which writes
+    /// them as they are). The worker threads serialise them, and a paper that merged with no
+    /// other goes from the merger's spill file to the sink without being decoded again.
+    JsonLines(&'a mut dyn FnMut(&[u8]) -> io::Result<()>),
+}
+
+impl Sink<'_> {
+    pub(crate) fn json(&self) -> bool {
+        matches!(self, Sink::JsonLines(_))
+    }
+}
+
 /// A paper as the merger's spill file takes it, and what the summary counts of it.
 struct Encoded {
     id: String,
@@ -138,6 +154,9 @@ enum Outcome {
     /// worker thread that then dropped it (its memory is freed where it was allocated, and
     /// the one thread that feeds the merger has less to do).
     Encoded(Encoded),
+    /// A paper serialised as a line of canonical JSON (for a [`Sink::JsonLines`] without
+    /// merging).
+    Line { bytes: Vec<u8>, no_abstract: bool },
     Bad(Loc, String),
     Deleted,
     Nothing,
@@ -173,7 +192,12 @@ pub fn read_inputs(
     observer: &mut dyn ReadObserver,
     sink: &mut dyn FnMut(Paper) -> io::Result<()>,
 ) -> Result<ReadSummary, IngestError> {
-    read_files(expand_inputs(inputs)?, cfg, observer, sink)
+    read_files_to(expand_inputs(inputs)?, cfg, observer, Sink::Papers(sink))
+}
+
+/// [`read_inputs`] with the papers handed on as [`Sink`] says.
+pub fn read_inputs_to(inputs: &[String], cfg: &ReadConfig, observer: &mut dyn ReadObserver, sink: Sink) -> Result<ReadSummary, IngestError> {
+    read_files_to(expand_inputs(inputs)?, cfg, observer, sink)
 }
 
 /// [`read_inputs`] over inputs already expanded (each with the name its provenance and
@@ -184,8 +208,14 @@ pub fn read_files(
     observer: &mut dyn ReadObserver,
     sink: &mut dyn FnMut(Paper) -> io::Result<()>,
 ) -> Result<ReadSummary, IngestError> {
+    read_files_to(files, cfg, observer, Sink::Papers(sink))
+}
+
+/// [`read_files`] with the papers handed on as [`Sink`] says.
+pub fn read_files_to(files: Vec<InputFile>, cfg: &ReadConfig, observer: &mut dyn ReadObserver, mut sink: Sink) -> Result<ReadSummary, IngestError> {
     let mut summary = ReadSummary { files: files.len() as u64, ..Default::default() };
-    let mut merger = if cfg.merge { Some(Merger::new().map_err(|source| IngestError::Io { path: "temporary spill file".into(), source })?) } else { None };
+    let json = sink.json();
+    let mut merger = if cfg.merge { Some(Merger::new(json).map_err(|source| IngestError::Io { path: "temporary spill file".into(), source })?) } else { None };
     let sink_err = |source: io::Error| IngestError::Io { path: "output".into(), source };
 
     // producers (open, decompress, split, parse documents; one file each, several files at
@@ -204,12 +234,13 @@ pub fn read_files(
         }
         let rx = order_rx.into_iter().flatten();
         let ctxs: Vec<ParseCtx> = files.iter().map(|f| ParseCtx { file: f.name.clone(), listing_date: listing_date(cfg, &f.name) }).collect();
-        let (merge, by_id) = (cfg.merge, cfg.records_by_id);
-        scope.spawn(move || work(rx, &ctxs, merge, by_id, done_tx));
-        consume(done_rx, &files, cfg, &mut summary, observer, &mut |accepted| match (merger.as_mut(), accepted) {
-            (Some(m), Accepted::Encoded(e)) => m.add(&e.id, &e.keys, &e.bytes).map(|_| ()),
-            (_, Accepted::Paper(paper)) => sink(paper),
-            (None, Accepted::Encoded(e)) => Err(io::Error::other(format!("{}: encoded without a merger", e.id))),
+        let form = Form { merge: cfg.merge, json, by_id: cfg.records_by_id };
+        scope.spawn(move || work(rx, &ctxs, form, done_tx));
+        consume(done_rx, &files, cfg, &mut summary, observer, &mut |accepted| match (merger.as_mut(), accepted, &mut sink) {
+            (Some(m), Accepted::Encoded(e), _) => m.add(&e.id, &e.keys, &e.bytes).map(|_| ()),
+            (_, Accepted::Paper(paper), Sink::Papers(sink)) => sink(paper),
+            (_, Accepted::Line(bytes), Sink::JsonLines(sink)) => sink(&bytes),
+            (m, _, _) => Err(io::Error::other(format!("the reader made a paper of the wrong form (merging: {})", m.is_some()))),
         })
     })?;
 
@@ -219,13 +250,7 @@ pub fn read_files(
         summary.near_duplicates = m.near_duplicates.clone();
         summary.index_entries = m.index_entries() as u64;
         summary.index_bytes = m.index_bytes() as u64;
-        let mut written = 0;
-        m.finish(&mut |p| {
-            written += 1;
-            sink(p)
-        })
-        .map_err(sink_err)?;
-        summary.written = written;
+        summary.written = m.finish(sink).map_err(sink_err)?;
     } else {
         summary.written = summary.accepted;
     }
@@ -238,7 +263,18 @@ enum Done {
     FileFailed { file: usize, reason: String },
 }
 
-fn work(rx: impl Iterator<Item = Msg>, ctxs: &[ParseCtx], merge: bool, by_id: bool, tx: SyncSender<Done>) {
+/// What the workers make of each cleaned paper.
+#[derive(Clone, Copy)]
+struct Form {
+    /// Encode it for the merger's spill file.
+    merge: bool,
+    /// As a line of canonical JSON (else as a [`Paper`], or MessagePack for the spill file).
+    json: bool,
+    /// See [`ReadConfig::records_by_id`].
+    by_id: bool,
+}
+
+fn work(rx: impl Iterator<Item = Msg>, ctxs: &[ParseCtx], form: Form, tx: SyncSender<Done>) {
     for msg in rx {
         let done = match msg {
             Msg::FileFailed { file, reason } => Done::FileFailed { file, reason },
@@ -248,9 +284,9 @@ fn work(rx: impl Iterator<Item = Msg>, ctxs: &[ParseCtx], merge: bool, by_id: bo
                 let outcomes = match batch.items {
                     Items::Lines { buf, lines } => lines
                         .into_par_iter()
-                        .map(|(no, range)| process(Item::Line { loc: Loc::Line(no), bytes: &buf[range] }, format, ctx, merge, by_id))
+                        .map(|(no, range)| process(Item::Line { loc: Loc::Line(no), bytes: &buf[range] }, format, ctx, form))
                         .collect(),
-                    Items::Records(records) => records.into_par_iter().map(|r| process(Item::Rec(r), format, ctx, merge, by_id)).collect(),
+                    Items::Records(records) => records.into_par_iter().map(|r| process(Item::Rec(r), format, ctx, form)).collect(),
                 };
                 Done::Batch { file: batch.file, format, outcomes }
             }
@@ -295,6 +331,10 @@ fn consume(
                     count_accepted(summary, format, e.no_abstract);
                     accept(Accepted::Encoded(e)).map_err(|source| IngestError::Io { path: "output".into(), source })?;
                 }
+                Outcome::Line { bytes, no_abstract } => {
+                    count_accepted(summary, format, no_abstract);
+                    accept(Accepted::Line(bytes)).map_err(|source| IngestError::Io { path: "output".into(), source })?;
+                }
                 Outcome::Bad(loc, reason) => {
                     summary.read += 1;
                     summary.rejected += 1;
@@ -315,10 +355,12 @@ fn consume(
     Ok(())
 }
 
-/// What `consume` hands on: a paper, or one encoded for the merger's spill file.
+/// What `consume` hands on: a paper, one encoded for the merger's spill file, or a line of
+/// JSON.
 enum Accepted {
     Paper(Paper),
     Encoded(Encoded),
+    Line(Vec<u8>),
 }
 
 fn count_accepted(summary: &mut ReadSummary, format: InputFormat, no_abstract: bool) {
@@ -346,7 +388,7 @@ fn reason_class(reason: &str) -> String {
 /// Parse (for line formats) and clean one item, and record where it came from. Pure: runs
 /// on any thread. When merging, serialises it for the merger's spill file and makes its
 /// merge keys.
-fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool, by_id: bool) -> Outcome {
+fn process(item: Item, format: InputFormat, ctx: &ParseCtx, form: Form) -> Outcome {
     let (loc, paper, version) = match item {
         Item::Rec(Record::Bad { loc, reason }) => return Outcome::Bad(loc, reason),
         Item::Rec(Record::Deleted { .. }) => return Outcome::Deleted,
@@ -374,18 +416,22 @@ fn process(item: Item, format: InputFormat, ctx: &ParseCtx, merge: bool, by_id: 
     let version = version.or_else(|| (format != InputFormat::Canonical).then(|| paper.ids.arxiv_versions.iter().max().copied()).flatten());
     match finalize(paper) {
         Ok(mut p) => {
-            let (file, record) = if by_id {
+            let (file, record) = if form.by_id {
                 let endpoint = ctx.file.split_once('?').map_or(ctx.file.as_str(), |(e, _)| e);
                 (endpoint.to_string(), format!("id {}{}", p.id, version.map_or(String::new(), |v| format!("v{v}"))))
             } else {
                 (ctx.file.clone(), loc.to_string())
             };
             p.sources.push(Provenance { format: format.name().into(), file, record, version, contributed: Vec::new() });
-            if !merge {
-                return Outcome::Paper(Box::new(p));
-            }
-            match encode(&p) {
-                Ok(bytes) => Outcome::Encoded(Encoded { keys: merge_keys(&p), no_abstract: p.abstract_text.is_empty(), bytes, id: p.id }),
+            let no_abstract = p.abstract_text.is_empty();
+            let bytes = match (form.merge, form.json) {
+                (false, false) => return Outcome::Paper(Box::new(p)),
+                (_, true) => json_line(&p).map_err(|e| e.to_string()),
+                (true, false) => encode(&p).map_err(|e| e.to_string()),
+            };
+            match bytes {
+                Ok(bytes) if form.merge => Outcome::Encoded(Encoded { keys: merge_keys(&p), no_abstract, bytes, id: p.id }),
+                Ok(bytes) => Outcome::Line { bytes, no_abstract },
                 Err(e) => Outcome::Bad(loc, format!("cannot serialise: {e}")),
             }
         }
