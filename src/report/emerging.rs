@@ -14,84 +14,119 @@
 
 use super::corpus::Corpus;
 use super::trends::{z_stat, TermTrend, TrendConfig, Windows};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 /// The comparison key of a phrase.
 pub fn term_key(phrase: &str) -> String {
     let lower = phrase.to_lowercase();
-    let words: Vec<String> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-                w[..w.len() - 1].to_string()
-            } else {
-                w.to_string()
-            }
-        })
-        .collect();
-    words.join(" ")
-}
-
-#[derive(Default)]
-struct Acc {
-    counts: Vec<u32>,
-    forms: BTreeMap<String, u32>,
-    papers: Vec<u32>,
+    let mut key = String::with_capacity(lower.len());
+    for w in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        let plural = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is");
+        key.push_str(if plural { &w[..w.len() - 1] } else { w });
+    }
+    key
 }
 
 /// The emerging terms and how many papers had phrases at all.
+///
+/// Three passes, so that only terms that can be listed cost more than a count: the keys of
+/// each paper's phrases (in parallel), the papers of each key in the two windows, then counts
+/// per period, written forms and papers for the terms that pass the tests.
 pub(crate) fn terms(corpus: &Corpus, placed: &[Option<u32>], totals: &[u32], win: Option<Windows>, config: &TrendConfig) -> (Vec<TermTrend>, u64) {
     let with_terms = corpus.papers.iter().zip(placed).filter(|(p, t)| t.is_some() && !p.phrases.is_empty()).count() as u64;
     let Some(w) = win else { return (Vec::new(), with_terms) };
     if with_terms == 0 {
         return (Vec::new(), 0);
     }
-    let known: HashSet<String> = corpus.concepts.iter().flat_map(|c| [term_key(&c.label), term_key(&c.id)].into_iter().chain(c.names.iter().map(|n| term_key(n)))).collect();
-    let n = totals.len();
-    let mut acc: HashMap<String, Acc> = HashMap::new();
-    for (pi, (paper, t)) in corpus.papers.iter().zip(placed).enumerate() {
-        let Some(t) = t.map(|t| t as usize) else { continue };
-        let mut seen: HashSet<String> = HashSet::new();
-        for phrase in &paper.phrases {
-            let key = term_key(phrase);
-            if key.is_empty() || known.contains(&key) || !seen.insert(key.clone()) {
-                continue;
+    let known: FxHashSet<String> = corpus.concepts.iter().flat_map(|c| [term_key(&c.label), term_key(&c.id)].into_iter().chain(c.names.iter().map(|n| term_key(n)))).collect();
+    // Per placed paper: its period, and each distinct key with the phrase first written so.
+    let keyed: Vec<(usize, Vec<(String, &str)>)> = corpus
+        .papers
+        .par_iter()
+        .zip(placed)
+        .filter_map(|(paper, t)| {
+            let t = (*t)? as usize;
+            let mut keys: Vec<(String, &str)> = Vec::with_capacity(paper.phrases.len());
+            for phrase in &paper.phrases {
+                let key = term_key(phrase);
+                if !key.is_empty() && !known.contains(&key) && !keys.iter().any(|(k, _)| *k == key) {
+                    keys.push((key, phrase.trim()));
+                }
             }
-            let e = acc.entry(key).or_default();
-            if e.counts.is_empty() {
-                e.counts = vec![0; n];
-            }
-            e.counts[t] += 1;
-            *e.forms.entry(phrase.trim().to_string()).or_default() += 1;
-            if (w.recent.0..w.recent.1).contains(&t) {
-                e.papers.push(pi as u32);
-            }
+            Some((t, keys))
+        })
+        .collect();
+    let in_window = |(a, b): (usize, usize), t: usize| (a..b).contains(&t);
+    let mut windows: FxHashMap<&str, [u32; 2]> = FxHashMap::default();
+    for (t, keys) in &keyed {
+        let slot = if in_window(w.recent, *t) {
+            0
+        } else if in_window(w.previous, *t) {
+            1
+        } else {
+            continue;
+        };
+        for (key, _) in keys {
+            windows.entry(key.as_str()).or_default()[slot] += 1;
         }
     }
     let sum = |(a, b): (usize, usize), v: &[u32]| -> f64 { v[a..b].iter().map(|&x| f64::from(x)).sum() };
     let (tr, tb) = (sum(w.recent, totals), sum(w.previous, totals));
-    let mut out: Vec<TermTrend> = acc
-        .into_values()
-        .filter_map(|e| {
-            let (nr, nb) = (sum(w.recent, &e.counts), sum(w.previous, &e.counts));
-            if nr < f64::from(config.min_count) || tr == 0.0 || tb == 0.0 {
-                return None;
-            }
+    if tr == 0.0 || tb == 0.0 {
+        return (Vec::new(), with_terms);
+    }
+    // The tests need only the two windows' counts.
+    let listed: FxHashMap<&str, (f64, f64)> = windows
+        .into_iter()
+        .filter_map(|(key, [nr, nb])| {
+            let (nr, nb) = (f64::from(nr), f64::from(nb));
             let ratio = ((nr + 0.5) / tr) / ((nb + 0.5) / tb);
             let z = z_stat(nr, tr, nb, tb);
-            if ratio < config.growth_threshold || z < config.z_threshold {
-                return None;
+            (nr >= f64::from(config.min_count) && ratio >= config.growth_threshold && z >= config.z_threshold).then_some((key, (ratio, z)))
+        })
+        .collect();
+    let n = totals.len();
+    let mut acc: FxHashMap<&str, Acc> = FxHashMap::default();
+    let placed_papers = corpus.papers.iter().zip(placed).enumerate().filter_map(|(pi, (_, t))| t.map(|_| pi as u32));
+    for (pi, (t, keys)) in placed_papers.zip(&keyed) {
+        for (key, form) in keys {
+            if !listed.contains_key(key.as_str()) {
+                continue;
             }
-            let term = e.forms.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(f, _)| f.clone()).unwrap_or_default();
+            let e = acc.entry(key.as_str()).or_insert_with(|| Acc { counts: vec![0; n], ..Default::default() });
+            e.counts[*t] += 1;
+            *e.forms.entry(form).or_default() += 1;
+            if in_window(w.recent, *t) {
+                e.papers.push(pi);
+            }
+        }
+    }
+    let mut out: Vec<TermTrend> = acc
+        .into_iter()
+        .map(|(key, e)| {
+            let (ratio, z) = listed[key];
+            let (nr, nb) = (sum(w.recent, &e.counts), sum(w.previous, &e.counts));
+            let term = e.forms.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(f, _)| f.to_string()).unwrap_or_default();
             let mut papers = e.papers;
             papers.sort_by(|&x, &y| corpus.papers[y as usize].date.cmp(&corpus.papers[x as usize].date).then_with(|| corpus.papers[x as usize].id.cmp(&corpus.papers[y as usize].id)));
-            Some(TermTrend { term, papers: e.counts.iter().sum(), recent: nr as u32, previous: nb as u32, ratio, z, counts: e.counts, paper_ids: papers })
+            TermTrend { term, papers: e.counts.iter().sum(), recent: nr as u32, previous: nb as u32, ratio, z, counts: e.counts, paper_ids: papers }
         })
         .collect();
     out.sort_by(|a, b| b.ratio.total_cmp(&a.ratio).then_with(|| a.term.cmp(&b.term)));
     out.truncate(config.terms);
     (out, with_terms)
+}
+
+#[derive(Default)]
+struct Acc<'a> {
+    counts: Vec<u32>,
+    forms: BTreeMap<&'a str, u32>,
+    papers: Vec<u32>,
 }
 
 #[cfg(test)]
