@@ -150,6 +150,16 @@ fn papers_written_by_an_older_mapping_are_rewritten() {
             }
         }
         tx.commit().unwrap();
+        // The older version also kept arXiv's ':' after a collaboration as an author.
+        let records: Vec<Quad> = store.iter().map(|q| q.unwrap()).filter(|q| q.predicate == tg("record") && q.to_string().contains("Ada Lovelace")).collect();
+        assert_eq!(records.len(), 1);
+        let Term::Literal(v) = &records[0].object else { panic!("a record is a literal") };
+        let mut older: Paper = serde_json::from_str(v.value()).unwrap();
+        older.authors.insert(1, crate::model::Author::new(":"));
+        let mut tx = store.start_transaction().unwrap();
+        tx.remove(&records[0]);
+        tx.insert(&Quad::new(records[0].subject.clone(), records[0].predicate.clone(), literal(&serde_json::to_string(&older).unwrap()), records[0].graph_name.clone()));
+        tx.commit().unwrap();
         assert_ne!(dump(&store), fresh);
 
         let s = run(&store);

@@ -282,7 +282,14 @@ pub fn retag_stale(ctx: &Ctx, batch: usize, summary: &mut BuildSummary, fresh: b
     for chunk in stale.chunks(batch.max(1)) {
         let plans: Vec<Plan> = chunk
             .par_iter()
-            .map(|iri| load_stored(ctx, iri).map(|s| Plan::Replace { old: vec![iri.clone()], paper: s.record, retag: true }))
+            .map(|iri| {
+                // A record stored by an older version gets the author cleaning of this one
+                // (the only cleaning that is safe to repeat on a canonical record).
+                load_stored(ctx, iri).map(|mut s| {
+                    crate::ingest::clean::clean_authors(&mut s.record.authors);
+                    Plan::Replace { old: vec![iri.clone()], paper: s.record, retag: true }
+                })
+            })
             .collect::<Result<_, _>>()?;
         let before = summary.updated;
         write_plans(ctx, plans, summary)?;

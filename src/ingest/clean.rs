@@ -7,7 +7,7 @@
 //! Offsets are half-open Unicode code-point offsets into the cleaned text.
 
 use crate::ingest::ids::{arxiv_from_doi, normalize_doi, parse_arxiv};
-use crate::model::{Paper, PartialDate};
+use crate::model::{Author, Paper, PartialDate};
 use memchr::{memchr, memchr2, memchr3};
 use sha2::{Digest, Sha256};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
@@ -697,6 +697,20 @@ pub fn title_id(title: &str) -> String {
     format!("t-{hex}")
 }
 
+/// Clean author names and affiliations in place. Idempotent, so a build can apply it again to
+/// a stored record written before a rule was added.
+pub fn clean_authors(authors: &mut Vec<Author>) {
+    for a in authors.iter_mut() {
+        clean_inline_in_place(&mut a.name);
+        for aff in &mut a.affiliations {
+            clean_inline_in_place(aff);
+        }
+    }
+    // arXiv writes a collaboration as `["X Collaboration", ":", "A. Author", ...]`: a name with
+    // no letter or digit in it is punctuation, not an author.
+    authors.retain(|a| a.name.chars().any(char::is_alphanumeric));
+}
+
 /// Turn a parsed record into a canonical paper: check limits, clean the text, fill implied
 /// ids and dates, find links in the text, derive the id. `Err` is the rejection reason.
 pub fn finalize(mut p: Paper) -> Result<Paper, String> {
@@ -730,15 +744,7 @@ pub fn finalize(mut p: Paper) -> Result<Paper, String> {
     p.math_spans.title = title.math;
     p.math_spans.abstract_text = abs.math;
 
-    for a in &mut p.authors {
-        clean_inline_in_place(&mut a.name);
-        for aff in &mut a.affiliations {
-            clean_inline_in_place(aff);
-        }
-    }
-    // arXiv writes a collaboration as `["X Collaboration", ":", "A. Author", ...]`: a name with
-    // no letter or digit in it is punctuation, not an author.
-    p.authors.retain(|a| a.name.chars().any(char::is_alphanumeric));
+    clean_authors(&mut p.authors);
     for k in &mut p.keywords {
         clean_inline_in_place(k);
     }
