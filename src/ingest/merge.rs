@@ -2,8 +2,9 @@
 //!
 //! Entry point: [`Merger`]. Memory grows only with the number of distinct papers: the index
 //! holds 64-bit hashes of id keys and title fingerprints, and accepted paper bodies are
-//! spilled to an anonymous temporary file until [`Merger::finish`] writes each merged paper,
-//! in order of first appearance. Merging ([`merge_papers`]) is by a fixed priority (latest
+//! spilled to an anonymous temporary file (MessagePack when the reader hands on values, the
+//! JSON lines themselves when it hands on lines) until [`Merger::finish`] writes each merged
+//! paper, in order of first appearance. Merging ([`merge_papers`]) is by a fixed priority (latest
 //! arXiv version, then source rank), never by input order.
 
 use crate::ingest::clean::normalize_title;
