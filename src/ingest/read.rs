@@ -1,9 +1,9 @@
 //! The reading pipeline: inputs -> records -> cleaned papers -> (merged) stream.
 //!
 //! Entry points: [`read_inputs`] (papers as values), [`read_inputs_to`] (a [`Sink`] of values
-//! or of canonical JSON lines, which the workers serialise). A producer thread opens, decompresses, detects and splits
-//! the inputs into batches (raw lines for line formats, parsed records for documents); the
-//! calling thread cleans each batch in parallel with rayon and then consumes it in input
+//! or of canonical JSON lines, which the workers serialise). A producer thread opens,
+//! decompresses, detects and splits the inputs into batches (raw lines for line formats,
+//! parsed records for documents); the calling thread cleans each batch in parallel with rayon and then consumes it in input
 //! order, so the output is the same bytes on every run. The channel between them is bounded:
 //! memory stays flat however large the input.
 
