@@ -44,12 +44,14 @@ pub(crate) fn terms(corpus: &Corpus, placed: &[Option<u32>], totals: &[u32], win
         return (Vec::new(), 0);
     }
     let known: FxHashSet<String> = corpus.concepts.iter().flat_map(|c| [term_key(&c.label), term_key(&c.id)].into_iter().chain(c.names.iter().map(|n| term_key(n)))).collect();
-    // Per placed paper: its period, and each distinct key with the phrase first written so.
-    let keyed: Vec<(usize, Vec<(String, &str)>)> = corpus
+    // Per placed paper: its index, its period, and each distinct key with the phrase first
+    // written so.
+    let keyed: Vec<(u32, usize, Vec<(String, &str)>)> = corpus
         .papers
         .par_iter()
         .zip(placed)
-        .filter_map(|(paper, t)| {
+        .enumerate()
+        .filter_map(|(pi, (paper, t))| {
             let t = (*t)? as usize;
             let mut keys: Vec<(String, &str)> = Vec::with_capacity(paper.phrases.len());
             for phrase in &paper.phrases {
@@ -58,12 +60,12 @@ pub(crate) fn terms(corpus: &Corpus, placed: &[Option<u32>], totals: &[u32], win
                     keys.push((key, phrase.trim()));
                 }
             }
-            Some((t, keys))
+            Some((pi as u32, t, keys))
         })
         .collect();
     let in_window = |(a, b): (usize, usize), t: usize| (a..b).contains(&t);
     let mut windows: FxHashMap<&str, [u32; 2]> = FxHashMap::default();
-    for (t, keys) in &keyed {
+    for (_, t, keys) in &keyed {
         let slot = if in_window(w.recent, *t) {
             0
         } else if in_window(w.previous, *t) {
@@ -92,16 +94,15 @@ pub(crate) fn terms(corpus: &Corpus, placed: &[Option<u32>], totals: &[u32], win
         .collect();
     let n = totals.len();
     let mut acc: FxHashMap<&str, Acc> = FxHashMap::default();
-    let placed_papers = corpus.papers.iter().zip(placed).enumerate().filter_map(|(pi, (_, t))| t.map(|_| pi as u32));
-    for (pi, (t, keys)) in placed_papers.zip(&keyed) {
+    for &(pi, t, ref keys) in &keyed {
         for (key, form) in keys {
             if !listed.contains_key(key.as_str()) {
                 continue;
             }
             let e = acc.entry(key.as_str()).or_insert_with(|| Acc { counts: vec![0; n], ..Default::default() });
-            e.counts[*t] += 1;
+            e.counts[t] += 1;
             *e.forms.entry(form).or_default() += 1;
-            if in_window(w.recent, *t) {
+            if in_window(w.recent, t) {
                 e.papers.push(pi);
             }
         }
