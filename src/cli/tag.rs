@@ -12,6 +12,7 @@ use topicgraph::extract::keyphrase::semantic::KeyBertConfig;
 use topicgraph::extract::keyphrase::{KeyphraseConfig, KeyphraseExtractor};
 use topicgraph::ingest::{read_inputs, IngestError, ReadConfig, ReadSummary};
 use topicgraph::extract::entity::EntityConfig;
+use topicgraph::link::rank::Ranker;
 use topicgraph::link::stats::ConceptStats;
 use topicgraph::link::{BroaderMode, Decision, LinkConfig, Linker};
 use topicgraph::model::Paper;
@@ -41,6 +42,12 @@ pub struct LinkArgs {
     /// name weigh less.
     #[arg(long, value_name = "FILE")]
     pub stats: Option<String>,
+    /// Which core concepts a paper is about: `bundled` (the ranker trained on the seed
+    /// development set, see `eval --train-ranker`), a model file that command wrote, or `off`
+    /// (every candidate whose score reaches --min-score). Ontologies without core concepts
+    /// are not affected.
+    #[arg(long, default_value = "bundled", value_name = "bundled|off|FILE")]
+    pub ranker: String,
     /// Lexical matching only: no weak evidence from the words of concepts' scope notes.
     #[arg(long)]
     pub no_scope: bool,
@@ -205,7 +212,7 @@ impl LinkArgs {
         let entities = (!self.no_entities).then(|| EntityConfig { min_score: self.entity_min_score });
         let keyphrases = (self.max_keywords > 0).then(|| KeyphraseConfig { max: self.max_keywords, ..Default::default() });
         let config = LinkConfig { min_score: self.min_score, broader: self.broader, scope: !self.no_scope, keyphrases: keyphrases.clone(), entities, ..Default::default() };
-        let mut linker = Linker::new(ontology, config);
+        let mut linker = Linker::new(ontology, config).with_ranker(self.load_ranker()?);
         if let (Some(table), Some(k)) = (self.keyphrase_table()?, keyphrases) {
             let extractor = KeyphraseExtractor::with_table(table, linker.ontology(), k);
             linker = linker.with_keyphrases(extractor);
@@ -243,6 +250,18 @@ impl LinkArgs {
             c.misses.store(0, Ordering::Relaxed);
         }
         Ok(linker)
+    }
+
+    /// The ranker `--ranker` names.
+    pub fn load_ranker(&self) -> Result<Option<Ranker>> {
+        Ok(match self.ranker.as_str() {
+            "off" => None,
+            "bundled" => Some(Ranker::bundled()),
+            path => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading the ranker {path}"))?;
+                Some(Ranker::parse(&text).map_err(|e| anyhow::anyhow!("{path}: {e}"))?)
+            }
+        })
     }
 
     /// Whether semantic linking runs, saying why when `auto` declines a large input.
@@ -472,7 +491,8 @@ pub fn explain(mut args: ExplainArgs) -> Result<u8> {
         Ok(())
     })?;
     let Some(paper) = found else { bail!("no paper with id {:?} in {}", args.paper_id, args.input.inputs.join(" ")) };
-    let (tags, candidates) = linker.link(&paper);
+    let linked = linker.link(&paper);
+    let (tags, candidates) = (&linked.tags, &linked.candidates);
     let o = linker.ontology();
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}  ({})", paper.id, o.version())?;
@@ -484,12 +504,31 @@ pub fn explain(mut args: ExplainArgs) -> Result<u8> {
         writeln!(out, "\n{field}:\n{}", wrap(&mark(text, &marks), 100))?;
     }
     writeln!(out, "\ntagged (min score {}):", linker.config().min_score)?;
-    for t in &tags {
+    for t in tags {
         writeln!(out, "  {:<32} {:.3}{}", t.id, t.score, if t.core { "  core" } else { "" })?;
         for e in &t.evidence {
             let via = e.via.as_ref().map(|v| format!(" via {v}")).unwrap_or_default();
             let cue = e.cue.as_ref().map(|c| format!(" [{c}]")).unwrap_or_default();
             writeln!(out, "      {} {}..{} {:?} {} w={}{via}{cue}", e.field.name(), e.start, e.end, e.text, e.rule.name(), e.weight)?;
+        }
+    }
+    if let (Some(r), false) = (linker.ranker(), linked.cores.is_empty()) {
+        writeln!(out, "\ncore concepts weighed by the ranker (kept at p >= {}; the features that moved p most):", r.threshold)?;
+        let mut cores: Vec<_> = linked.cores.iter().collect();
+        cores.sort_by(|a, b| b.probability.unwrap_or(0.0).total_cmp(&a.probability.unwrap_or(0.0)).then(a.concept.cmp(&b.concept)));
+        for c in cores {
+            let p = c.probability.unwrap_or(0.0);
+            if !c.named {
+                let verdict = if c.decide(r, linker.config().min_score).is_some() { "kept" } else { "not kept" };
+                writeln!(out, "  {:<32} score={:.3} {verdict:<8}  not named in the text: decided by the score threshold", o.concepts[c.concept].id, c.score())?;
+                continue;
+            }
+            let contrib = r.contributions(&c.features);
+            let mut order: Vec<usize> = (0..contrib.len()).collect();
+            order.sort_by(|&a, &b| contrib[b].abs().total_cmp(&contrib[a].abs()).then(a.cmp(&b)));
+            let top: Vec<String> = order.iter().take(3).map(|&k| format!("{}={:.2} ({:+.2})", topicgraph::link::rank::FEATURES[k], c.features[k], contrib[k])).collect();
+            let verdict = if p >= r.threshold { "kept" } else { "not kept" };
+            writeln!(out, "  {:<32} p={p:.3} {verdict:<8}  {}", o.concepts[c.concept].id, top.join(", "))?;
         }
     }
     let rejected: Vec<_> = candidates.iter().filter(|c| c.decision != Decision::Tagged).collect();

@@ -6,11 +6,14 @@
 //! text, matchers ([`lexical`], and any other [`Matcher`]) propose [`Mention`]s, acronym
 //! definitions confirm or block short forms ([`acronym`]), [`score`] weighs mentions into a
 //! score per concept, and a separate step adds each tag's nearest core concept
-//! (`core-rollup`) and, on request, its broader concepts.
+//! (`core-rollup`) and, on request, its broader concepts. With a [`rank::Ranker`] (the
+//! default), which core concepts a paper is about is decided by the ranker over features of
+//! all candidates ([`CoreCandidate`]).
 
 pub mod acronym;
 pub mod document;
 pub mod lexical;
+pub mod rank;
 pub mod scope;
 pub mod score;
 pub mod semantic;
@@ -262,6 +265,50 @@ pub struct Linker {
     keybert: Option<(std::sync::Arc<dyn crate::embed::Embedder>, crate::extract::keyphrase::semantic::KeyBertConfig, std::sync::Arc<semantic::SemanticStats>)>,
     /// The semantic matcher's counters and embedder, when it is one of the matchers.
     semantic: Option<(std::sync::Arc<semantic::SemanticStats>, std::sync::Arc<dyn crate::embed::Embedder>)>,
+    /// Decides the core concepts ([`Linker::with_ranker`]); without it, the score threshold.
+    ranker: Option<rank::Ranker>,
+    /// Core concepts that are roots of the hierarchy ([`crate::eval::ROOTS`]: never a subject
+    /// of their own in the annotation); the ranker leaves them to the score threshold.
+    roots: Vec<bool>,
+}
+
+/// A core concept with evidence in the paper (its own or its branch's), with the features the
+/// ranker reads and, with a ranker, its probability of being a main subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoreCandidate {
+    pub concept: usize,
+    pub features: rank::Features,
+    /// Whether the paper names the concept or its branch (a string match). Only these are
+    /// decided by the ranker; the others, seen by weaker matchers alone, by the score
+    /// threshold as without a ranker.
+    pub named: bool,
+    pub probability: Option<f64>,
+}
+
+impl CoreCandidate {
+    /// The concept's score before ranking.
+    pub fn score(&self) -> f64 {
+        self.features[0]
+    }
+
+    /// Whether the concept is kept, and with what score: the ranker's probability for a named
+    /// concept, the score threshold for the others.
+    pub fn decide(&self, ranker: &rank::Ranker, min_score: f64) -> Option<f64> {
+        match (self.named, self.probability) {
+            (true, Some(p)) => (p >= ranker.threshold).then_some(p),
+            _ => (self.score() >= min_score).then_some(self.score()),
+        }
+    }
+}
+
+/// What [`Linker::link`] found in a paper, for `explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linked {
+    pub tags: Vec<ConceptTag>,
+    /// Every concept that had mentions, with what was decided.
+    pub candidates: Vec<Candidate>,
+    /// The core concepts the ranker weighed (empty without core concepts).
+    pub cores: Vec<CoreCandidate>,
 }
 
 impl Linker {
@@ -274,7 +321,28 @@ impl Linker {
         let entities = config.entities.clone().map(|c| EntityExtractor::new(&ontology, c));
         // The bundled table is compiled in and checked by a unit test: it cannot fail here.
         let keyphrases = config.keyphrases.clone().map(|k| KeyphraseExtractor::new(&ontology, k).expect("the bundled keyphrase table parses"));
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None }
+        let roots = ontology.concepts.iter().map(|c| c.core && crate::eval::ROOTS.contains(&c.id.as_str())).collect();
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None, ranker: None, roots }
+    }
+
+    /// Let a ranker decide which core concepts each paper is about ([`rank`]); `None` keeps
+    /// the score threshold. A ranker is part of the tagging version: stores re-tag when it
+    /// changes.
+    pub fn with_ranker(mut self, ranker: Option<rank::Ranker>) -> Linker {
+        if let Some(old) = &self.ranker {
+            self.version = self.version.replace(&format!("+ranker:{}", old.id()), "");
+        }
+        // An ontology without core concepts leaves the ranker nothing to decide.
+        let ranker = ranker.filter(|_| self.ontology.concepts.iter().any(|c| c.core));
+        if let Some(r) = &ranker {
+            self.version = format!("{}+ranker:{}", self.version, r.id());
+        }
+        self.ranker = ranker;
+        self
+    }
+
+    pub fn ranker(&self) -> Option<&rank::Ranker> {
+        self.ranker.as_ref()
     }
 
     /// Weigh mentions of common concepts less, by their share of a reference corpus.
@@ -389,19 +457,43 @@ impl Linker {
     /// prepared text).
     pub fn tag(&self, paper: &Paper) -> Tagged {
         let doc = Document::new(paper);
-        let (tags, _) = self.link_doc(&doc);
+        let tags = self.link_doc(&doc).tags;
         let keywords = self.keywords(&doc);
         let entities = self.entities.as_ref().map(|x| x.extract(&doc)).unwrap_or_default();
         Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities, keywords, ontology: self.version.clone(), paper: None }
     }
 
     /// Tag one paper and also return every candidate with its decision (for `explain`).
-    pub fn link(&self, paper: &Paper) -> (Vec<ConceptTag>, Vec<Candidate>) {
+    pub fn link(&self, paper: &Paper) -> Linked {
         self.link_doc(&Document::new(paper))
     }
 
+    /// The paper's core candidates with their ranker features, before any ranker decides:
+    /// what `eval --train-ranker` learns from.
+    pub fn core_candidates(&self, paper: &Paper) -> Vec<CoreCandidate> {
+        let doc = Document::new(paper);
+        let candidates = self.candidates(&doc);
+        self.cores(&doc, &candidates, None)
+    }
+
     /// [`Linker::link`] on a paper already prepared (tokenised once for every stage).
-    fn link_doc(&self, doc: &Document) -> (Vec<ConceptTag>, Vec<Candidate>) {
+    fn link_doc(&self, doc: &Document) -> Linked {
+        let candidates = self.candidates(doc);
+        let cores = if self.ranker.is_some() {
+            self.cores(doc, &candidates, self.ranker.as_ref())
+        } else {
+            Vec::new()
+        };
+        let tags = self.tags_from(&candidates, &cores);
+        Linked {
+            tags,
+            candidates,
+            cores,
+        }
+    }
+
+    /// Every concept with mentions in the paper, scored, with its decision.
+    fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let mut mentions = Vec::new();
         self.lexical.find(doc, &mut mentions);
         for m in &self.extra {
@@ -436,8 +528,138 @@ impl Linker {
                 candidates.push(Candidate { concept: *concept, score: 0.0, decision: Decision::BlockedByDefinition(why.clone()), evidence: Vec::new() });
             }
         }
-        let tags = self.tags_from(&candidates);
-        (tags, candidates)
+        candidates
+    }
+
+    /// The core candidates of a paper and their features ([`rank::FEATURES`]), with the
+    /// ranker's probability when one is given. Roots of the hierarchy are left out.
+    fn cores(
+        &self,
+        doc: &Document,
+        candidates: &[Candidate],
+        ranker: Option<&rank::Ranker>,
+    ) -> Vec<CoreCandidate> {
+        let live: Vec<&Candidate> = candidates
+            .iter()
+            .filter(|c| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold))
+            .collect();
+        let first_sentence_end = doc.field(Field::Abstract).map_or(0, |f| {
+            f.sentence
+                .iter()
+                .position(|&s| s > 0)
+                .map_or(usize::MAX, |k| f.words[k].start)
+        });
+        let noisy_or =
+            |ws: &mut dyn Iterator<Item = f64>| 1.0 - ws.map(|w| 1.0 - w).product::<f64>();
+        struct Raw<'a> {
+            concept: usize,
+            score: f64,
+            own: f64,
+            branch: f64,
+            lexical: Vec<&'a Evidence>,
+            own_lexical: Vec<&'a Evidence>,
+            scope: f64,
+            semantic: f64,
+        }
+        let mut raw: Vec<Raw> = Vec::new();
+        let mut cores: Vec<usize> = live
+            .iter()
+            .flat_map(|c| self.core_of[c.concept].iter().copied())
+            .filter(|&c| !self.roots[c])
+            .collect();
+        cores.sort_unstable();
+        cores.dedup();
+        for &core in &cores {
+            let members: Vec<&&Candidate> = live
+                .iter()
+                .filter(|c| self.core_of[c.concept].contains(&core))
+                .collect();
+            let own_c = members.iter().find(|c| c.concept == core);
+            let own = own_c.map_or(0.0, |c| c.score);
+            let branch = members
+                .iter()
+                .filter(|c| c.concept != core)
+                .map(|c| c.score)
+                .fold(0.0, f64::max);
+            let or = noisy_or(&mut members.iter().map(|c| c.score));
+            let mut lexical: Vec<&Evidence> = members
+                .iter()
+                .flat_map(|c| c.evidence.iter())
+                .filter(|e| e.matcher == "lexical")
+                .collect();
+            lexical.sort_by(|a, b| {
+                a.field
+                    .cmp(&b.field)
+                    .then(a.start.cmp(&b.start))
+                    .then(a.end.cmp(&b.end))
+            });
+            lexical.dedup_by(|a, b| a.field == b.field && a.start == b.start && a.end == b.end);
+            let own_lexical: Vec<&Evidence> = own_c
+                .map(|c| {
+                    c.evidence
+                        .iter()
+                        .filter(|e| e.matcher == "lexical")
+                        .collect()
+                })
+                .unwrap_or_default();
+            let of = |matcher: &'static str| {
+                members
+                    .iter()
+                    .flat_map(|c| c.evidence.iter())
+                    .filter(move |e| e.matcher == matcher)
+            };
+            let scope = of("scope").map(|e| e.weight).sum();
+            let semantic = of("semantic").map(|e| e.weight).fold(0.0, f64::max);
+            raw.push(Raw {
+                concept: core,
+                score: own.max(branch).max(or),
+                own,
+                branch,
+                lexical,
+                own_lexical,
+                scope,
+                semantic,
+            });
+        }
+        raw.iter()
+            .map(|r| {
+                let c = r.concept;
+                let narrower = raw
+                    .iter()
+                    .filter(|o| o.concept != c && self.core_ancestors[o.concept].contains(&c))
+                    .map(|o| o.score)
+                    .fold(0.0, f64::max);
+                let broader = raw
+                    .iter()
+                    .filter(|o| self.core_ancestors[c].contains(&o.concept))
+                    .map(|o| o.score)
+                    .fold(0.0, f64::max);
+                let features: rank::Features = [
+                    r.score,
+                    r.own,
+                    r.branch,
+                    r.lexical.iter().any(|e| e.field == Field::Title) as u8 as f64,
+                    r.own_lexical.iter().any(|e| e.field == Field::Title) as u8 as f64,
+                    (1.0 + r.lexical.len() as f64).ln(),
+                    r.lexical
+                        .iter()
+                        .any(|e| e.field == Field::Abstract && e.start < first_sentence_end)
+                        as u8 as f64,
+                    r.scope,
+                    narrower,
+                    broader,
+                    self.core_ancestors[c].len() as f64,
+                    r.lexical.iter().map(|e| e.weight).fold(0.0, f64::max),
+                    r.semantic,
+                ];
+                CoreCandidate {
+                    concept: c,
+                    probability: ranker.map(|k| k.probability(&features)),
+                    named: !r.lexical.is_empty(),
+                    features,
+                }
+            })
+            .collect()
     }
 
     /// Acronyms the paper defines: a short form whose long form is a label of concept C
@@ -517,7 +739,10 @@ impl Linker {
 
     /// The tags: tagged candidates, their nearest core concepts (`core-rollup`) and, with
     /// `--broader`, their broader concepts. Sorted by score, then id.
-    fn tags_from(&self, candidates: &[Candidate]) -> Vec<ConceptTag> {
+    fn tags_from(&self, candidates: &[Candidate], cores: &[CoreCandidate]) -> Vec<ConceptTag> {
+        if let Some(r) = &self.ranker {
+            return self.ranked_tags(candidates, cores, r);
+        }
         let o = &self.ontology;
         let mut tags: BTreeMap<usize, ConceptTag> = BTreeMap::new();
         let tagged: Vec<&Candidate> = candidates.iter().filter(|c| c.decision == Decision::Tagged).collect();
@@ -579,20 +804,147 @@ impl Linker {
             }
         }
         // Broader concepts on request, after the most-specific rule: asked for, they stay.
-        for c in &tagged {
+        self.add_broader(&mut tags, &tagged);
+        sorted(tags)
+    }
+
+    /// `--broader parent|all`: the broader concepts of each tagged candidate.
+    fn add_broader(&self, tags: &mut BTreeMap<usize, ConceptTag>, tagged: &[&Candidate]) {
+        let o = &self.ontology;
+        for c in tagged {
             let up: Vec<usize> = match self.config.broader {
                 BroaderMode::None => Vec::new(),
                 BroaderMode::Parent => o.concepts[c.concept].broader.clone(),
                 BroaderMode::All => o.ancestors(c.concept),
             };
             for p in up {
-                add_derived(o, &mut tags, p, c, Rule::Broader);
+                add_derived(o, tags, p, c, Rule::Broader);
             }
         }
-        let mut out: Vec<ConceptTag> = tags.into_values().collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-        out
     }
+
+    /// The tags when a ranker decides the core concepts: each core concept the ranker keeps,
+    /// scored with its probability, with its own evidence and its branch's (`core-rollup`);
+    /// every other tagged candidate with a kept core ancestor (or a root one, or none); roots
+    /// of the hierarchy by the score threshold as without a ranker.
+    fn ranked_tags(
+        &self,
+        candidates: &[Candidate],
+        cores: &[CoreCandidate],
+        r: &rank::Ranker,
+    ) -> Vec<ConceptTag> {
+        let o = &self.ontology;
+        let live =
+            |c: &&Candidate| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold);
+        let kept: BTreeMap<usize, f64> = cores
+            .iter()
+            .filter_map(|c| c.decide(r, self.config.min_score).map(|p| (c.concept, p)))
+            .collect();
+        // A root above a kept core concept stays only when the paper is about it in general
+        // too: its own mentions reach `general_score` (the most-specific rule of
+        // [`Linker::tags_from`]).
+        let root_stays = |root: usize| {
+            let own = candidates
+                .iter()
+                .find(|c| c.concept == root)
+                .map_or(0.0, |c| c.score);
+            own >= self.config.general_score
+                || !kept.keys().any(|&k| self.core_ancestors[k].contains(&root))
+        };
+        let mut tags: BTreeMap<usize, ConceptTag> = BTreeMap::new();
+        let mut tagged: Vec<&Candidate> = Vec::new();
+        for c in candidates.iter().filter(|c| c.decision == Decision::Tagged) {
+            let concept = &o.concepts[c.concept];
+            if concept.core && !self.roots[c.concept] {
+                continue;
+            }
+            let under = &self.core_ancestors[c.concept];
+            if !(under.is_empty() || under.iter().any(|k| self.roots[*k] || kept.contains_key(k))) {
+                continue;
+            }
+            if self.roots[c.concept] && !root_stays(c.concept) {
+                continue;
+            }
+            tags.insert(
+                c.concept,
+                ConceptTag {
+                    id: concept.id.clone(),
+                    label: concept.pref_label.clone(),
+                    score: round(c.score),
+                    core: concept.core,
+                    evidence: c.evidence.clone(),
+                },
+            );
+            tagged.push(c);
+        }
+        for c in &tagged {
+            for &root in self.core_of[c.concept]
+                .iter()
+                .filter(|&&k| self.roots[k] && k != c.concept && root_stays(k))
+            {
+                add_derived(o, &mut tags, root, c, Rule::CoreRollup);
+            }
+        }
+        for (&core, &p) in &kept {
+            let t = &o.concepts[core];
+            let mut evidence: Vec<Evidence> = candidates
+                .iter()
+                .filter(live)
+                .find(|c| c.concept == core)
+                .map(|c| c.evidence.clone())
+                .unwrap_or_default();
+            // Every tagged concept of the branch says where the core concept comes from (its
+            // provenance); weaker ones while there is room.
+            let mut members: Vec<&Candidate> = candidates
+                .iter()
+                .filter(live)
+                .filter(|c| c.concept != core && self.core_of[c.concept].contains(&core))
+                .collect();
+            members.sort_by_key(|c| c.decision != Decision::Tagged);
+            for m in members {
+                for e in m.evidence.iter().take(2) {
+                    let room = m.decision == Decision::Tagged || evidence.len() < 8;
+                    if room
+                        && !evidence.iter().any(|x| {
+                            x.start == e.start
+                                && x.field == e.field
+                                && x.via.as_deref() == Some(o.concepts[m.concept].id.as_str())
+                        })
+                    {
+                        evidence.push(Evidence {
+                            rule: Rule::CoreRollup,
+                            label: None,
+                            cue: None,
+                            via: Some(o.concepts[m.concept].id.clone()),
+                            ..e.clone()
+                        });
+                    }
+                }
+            }
+            tags.insert(
+                core,
+                ConceptTag {
+                    id: t.id.clone(),
+                    label: t.pref_label.clone(),
+                    score: round(p),
+                    core: true,
+                    evidence,
+                },
+            );
+            if let Some(c) = candidates.iter().find(|c| c.concept == core) {
+                tagged.push(c);
+            }
+        }
+        self.add_broader(&mut tags, &tagged);
+        sorted(tags)
+    }
+}
+
+/// The tags, best first, then by id.
+fn sorted(tags: BTreeMap<usize, ConceptTag>) -> Vec<ConceptTag> {
+    let mut out: Vec<ConceptTag> = tags.into_values().collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    out
 }
 
 /// Add (or raise) a concept reached from a tagged one: it is at least as present as its
@@ -679,6 +1031,105 @@ mod tests {
         v
     }
 
+    fn ranked() -> Linker {
+        linker().with_ranker(Some(rank::Ranker::bundled()))
+    }
+
+    #[test]
+    fn the_ranker_decides_named_core_concepts_and_explains_them() {
+        let l = ranked();
+        assert!(
+            l.version()
+                .ends_with(&format!("+ranker:{}", rank::Ranker::bundled().id())),
+            "{}",
+            l.version()
+        );
+        let p = paper(
+            "PagedAttention for KV Cache Serving",
+            "We propose a KV cache manager. We evaluate it on HumanEval.",
+        );
+        let linked = l.link(&p);
+        let kv = linked
+            .cores
+            .iter()
+            .find(|c| l.ontology().concepts[c.concept].id == "kv-cache")
+            .expect("a core candidate");
+        assert!(kv.named && kv.probability.unwrap() >= l.ranker().unwrap().threshold);
+        let tag = linked
+            .tags
+            .iter()
+            .find(|t| t.id == "kv-cache")
+            .expect("kept");
+        assert_eq!(
+            tag.score,
+            round(kv.probability.unwrap()),
+            "a kept core concept is scored with its probability"
+        );
+        assert!(
+            tag.evidence
+                .iter()
+                .any(|e| e.via.as_deref() == Some("paged-attention")),
+            "its branch is its provenance"
+        );
+        // A benchmark the paper only evaluates on is named, weighed, and not its subject.
+        let bench = linked
+            .cores
+            .iter()
+            .find(|c| l.ontology().concepts[c.concept].id == "code-benchmarks")
+            .expect("weighed");
+        assert!(bench.probability.unwrap() < l.ranker().unwrap().threshold);
+        assert!(
+            !linked
+                .tags
+                .iter()
+                .any(|t| t.id == "code-benchmarks" || t.id == "humaneval"),
+            "{:?}",
+            ids(&l.tag(&p))
+        );
+        // The same paper without a ranker: every candidate at the threshold.
+        assert!(!linker().link(&p).tags.is_empty() && linker().link(&p).cores.is_empty());
+    }
+
+    #[test]
+    fn concepts_seen_only_by_the_scope_matcher_are_left_to_the_threshold() {
+        let l = ranked();
+        let p = paper("Critical quasilinear equations on Riemannian manifolds", "We solve partial differential equations on compact spaces with linear and nonlinear terms.");
+        let linked = l.link(&p);
+        for c in &linked.cores {
+            assert!(!c.named, "{}", l.ontology().concepts[c.concept].id);
+            assert_eq!(
+                c.decide(l.ranker().unwrap(), l.config().min_score)
+                    .is_some(),
+                c.score() >= l.config().min_score
+            );
+        }
+        assert!(
+            linked
+                .tags
+                .iter()
+                .all(|t| !t.core || t.score >= l.config().min_score),
+            "{:?}",
+            linked.tags
+        );
+    }
+
+    #[test]
+    fn an_ontology_without_core_concepts_ignores_the_ranker() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.txt");
+        std::fs::write(&path, "key-value cache\nmixture of experts\n").unwrap();
+        let o = Ontology::load(&[OntologySpec::File(path)]).unwrap();
+        let plain = Linker::new(o.clone(), LinkConfig::default());
+        let with = Linker::new(o, LinkConfig::default()).with_ranker(Some(rank::Ranker::bundled()));
+        assert!(with.ranker().is_none());
+        assert_eq!(with.version(), plain.version());
+        let p = paper(
+            "Key-value cache eviction",
+            "We evict entries of the key-value cache.",
+        );
+        assert_eq!(with.tag(&p), plain.tag(&p));
+    }
+
     #[test]
     fn variants_of_a_label_meet() {
         let l = linker();
@@ -713,7 +1164,7 @@ mod tests {
     #[test]
     fn short_acronyms_need_support() {
         let l = linker();
-        let (_, cands) = l.link(&paper("A GPS tracker for hikers", "GPS data from phones."));
+        let cands = l.link(&paper("A GPS tracker for hikers", "GPS data from phones.")).candidates;
         assert!(cands.iter().all(|c| c.decision != Decision::Tagged || !is_ambiguous_acronym(&c.evidence[0].text)), "{cands:?}");
     }
 

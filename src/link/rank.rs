@@ -1,0 +1,463 @@
+//! The core-concept ranker: which of the core concepts a paper touches it is *about*.
+//!
+//! String matching and the scope matcher propose candidates with scores; whether a core
+//! concept is a main subject of the paper (the annotation guideline's test) depends on more
+//! than one score: where the concept and its narrower concepts are named (title, first
+//! sentence), how much of the paper's evidence they hold, whether a more specific core
+//! concept is also present, how it ranks against the paper's other topics. The ranker is a
+//! logistic model over such features ([`FEATURES`]), none of which names a concept: it learns
+//! how evidence looks for a main subject, not which concepts are common, so it carries over to
+//! papers and concepts it never saw.
+//!
+//! The bundled model (`data/concept-ranker.tsv`) is trained on the seed development set by
+//! `topicgraph eval --train-ranker`, which also reports its cross-validated score (each fold
+//! tagged by a model trained on the other folds). Training is Newton's method on the L2
+//! penalised log-loss of standardised features: deterministic, no random state.
+
+use std::fmt::Write as _;
+
+/// The features, in model order. Each is computed per (paper, core concept) from the
+/// candidates of the concept and of its branch (the concepts whose nearest core concept it
+/// is): see [`crate::link::Linker::core_candidates`]. All measure the evidence for the concept
+/// itself: features relative to the paper's other candidates (its rank, its gap to the best,
+/// its share of the evidence) scored the same in cross-validation on the seed set but raised
+/// the strongest weak candidate of papers outside the field (a PDE paper's "linear space" as
+/// model architecture), so they are left out.
+pub const FEATURES: [&str; N] = [
+    "score", // the core concept's score before ranking: the best of its own, its branch's best and their noisy-or
+    "own",   // the score of the concept's own mentions
+    "branch", // the best score of a narrower concept in its branch
+    "title", // a string match of the concept or its branch in the title
+    "title_own", // a string match of the concept itself in the title
+    "mentions", // ln(1 + string-matched mentions of the concept and its branch)
+    "first", // a string match in the abstract's first sentence
+    "scope", // summed weight of scope-note words (the scope matcher)
+    "narrower_core", // the best score of a narrower core concept of the paper
+    "broader_core", // the best score of a broader core concept of the paper
+    "depth", // number of core ancestors in the ontology
+    "max_weight", // the strongest single string-matched mention
+    "semantic", // the best similarity of a semantic-matcher mention (0 when semantic linking is off)
+];
+
+/// Number of features.
+pub const N: usize = 13;
+
+pub type Features = [f64; N];
+
+/// The bundled model, trained by `topicgraph eval --train-ranker` on the seed development set.
+pub const BUNDLED: &str = include_str!("../../data/concept-ranker.tsv");
+
+/// The column header of a model file (a comment).
+const HEADER: &str = "feature\tmean\tscale\tweight";
+
+/// A trained ranker: `p = sigmoid(bias + sum(weight * (x - mean) / scale))`; a core concept is
+/// kept when `p >= threshold`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranker {
+    pub mean: Features,
+    pub scale: Features,
+    pub weights: Features,
+    pub bias: f64,
+    pub threshold: f64,
+    /// Comment lines of the model file (how it was trained, its cross-validated score).
+    pub notes: Vec<String>,
+}
+
+impl Ranker {
+    /// The model shipped in the binary.
+    pub fn bundled() -> Ranker {
+        // Compiled in and checked by a unit test: it cannot fail here.
+        Ranker::parse(BUNDLED).expect("the bundled concept ranker parses")
+    }
+
+    /// Read a model file: `# comments`, then `feature<TAB>mean<TAB>scale<TAB>weight` for every
+    /// feature of [`FEATURES`], and `bias<TAB>B` and `threshold<TAB>T`.
+    pub fn parse(text: &str) -> Result<Ranker, String> {
+        let mut r = Ranker {
+            mean: [0.0; N],
+            scale: [1.0; N],
+            weights: [0.0; N],
+            bias: f64::NAN,
+            threshold: f64::NAN,
+            notes: Vec::new(),
+        };
+        let mut seen = [false; N];
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim_end();
+            if let Some(note) = line.strip_prefix('#') {
+                if note.trim() != HEADER {
+                    r.notes.push(note.trim().to_string());
+                }
+                continue;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let num = |k: usize| -> Result<f64, String> {
+                let s = cols
+                    .get(k)
+                    .ok_or_else(|| format!("line {}: expected {} columns", i + 1, k + 1))?;
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .ok_or_else(|| format!("line {}: {s:?} is not a number", i + 1))
+            };
+            match cols[0] {
+                "bias" => r.bias = num(1)?,
+                "threshold" => r.threshold = num(1)?,
+                name => {
+                    let k = FEATURES
+                        .iter()
+                        .position(|f| *f == name)
+                        .ok_or_else(|| format!("line {}: unknown feature {name:?}", i + 1))?;
+                    r.mean[k] = num(1)?;
+                    r.scale[k] = num(2)?;
+                    r.weights[k] = num(3)?;
+                    if r.scale[k] <= 0.0 {
+                        return Err(format!(
+                            "line {}: the scale of {name} must be positive",
+                            i + 1
+                        ));
+                    }
+                    seen[k] = true;
+                }
+            }
+        }
+        if let Some(k) = seen.iter().position(|s| !s) {
+            return Err(format!("feature {:?} is missing", FEATURES[k]));
+        }
+        if r.bias.is_nan() || r.threshold.is_nan() {
+            return Err("bias or threshold is missing".to_string());
+        }
+        Ok(r)
+    }
+
+    /// The model file [`Ranker::parse`] reads.
+    pub fn to_tsv(&self) -> String {
+        let mut s = String::new();
+        for n in &self.notes {
+            let _ = writeln!(s, "# {n}");
+        }
+        let _ = writeln!(s, "# {HEADER}");
+        for k in 0..N {
+            let _ = writeln!(
+                s,
+                "{}\t{}\t{}\t{}",
+                FEATURES[k],
+                fmt(self.mean[k]),
+                fmt(self.scale[k]),
+                fmt(self.weights[k])
+            );
+        }
+        let _ = writeln!(s, "bias\t{}", fmt(self.bias));
+        let _ = writeln!(s, "threshold\t{}", fmt(self.threshold));
+        s
+    }
+
+    /// Each feature's contribution to the log-odds.
+    pub fn contributions(&self, x: &Features) -> Features {
+        std::array::from_fn(|k| self.weights[k] * (x[k] - self.mean[k]) / self.scale[k])
+    }
+
+    /// The probability that the concept is a main subject of the paper.
+    pub fn probability(&self, x: &Features) -> f64 {
+        sigmoid(self.bias + self.contributions(x).iter().sum::<f64>())
+    }
+
+    /// A short id of the model, for the tagging version (stores re-tag when it changes).
+    pub fn id(&self) -> String {
+        let h = self
+            .to_tsv()
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+            });
+        format!("{:08x}", h >> 32)
+    }
+}
+
+fn fmt(x: f64) -> String {
+    // Enough digits to round-trip what matters, few enough to read.
+    let s = format!("{x:.6}");
+    if s == "-0.000000" {
+        "0.000000".to_string()
+    } else {
+        s
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// One training example: a core candidate of a paper and whether the gold standard has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub x: Features,
+    pub gold: bool,
+}
+
+/// Fit the model: standardise the features, minimise `sum(log-loss) + l2/2 * |w|^2` by Newton's
+/// method, then choose the threshold that maximises micro-F1 on the training examples, where
+/// `missed` gold pairs had no candidate at all (they count as false negatives at any threshold).
+pub fn train(examples: &[Example], missed: usize, l2: f64) -> Ranker {
+    let n = examples.len().max(1) as f64;
+    let mut mean = [0.0; N];
+    let mut scale = [1.0; N];
+    for k in 0..N {
+        mean[k] = examples.iter().map(|e| e.x[k]).sum::<f64>() / n;
+        let var = examples
+            .iter()
+            .map(|e| (e.x[k] - mean[k]).powi(2))
+            .sum::<f64>()
+            / n;
+        scale[k] = if var > 1e-12 { var.sqrt() } else { 1.0 };
+    }
+    let z: Vec<[f64; N]> = examples
+        .iter()
+        .map(|e| std::array::from_fn(|k| (e.x[k] - mean[k]) / scale[k]))
+        .collect();
+    // Parameters: N weights, then the bias (not penalised).
+    let mut theta = [0.0; N + 1];
+    for _ in 0..100 {
+        let mut grad = [0.0; N + 1];
+        let mut hess = [[0.0; N + 1]; N + 1];
+        for (zi, e) in z.iter().zip(examples) {
+            let s = theta[N] + (0..N).map(|k| theta[k] * zi[k]).sum::<f64>();
+            let p = sigmoid(s);
+            let r = p - if e.gold { 1.0 } else { 0.0 };
+            let v = (p * (1.0 - p)).max(1e-12);
+            let xi: [f64; N + 1] = std::array::from_fn(|k| if k < N { zi[k] } else { 1.0 });
+            for a in 0..=N {
+                grad[a] += r * xi[a];
+                for b in 0..=N {
+                    hess[a][b] += v * xi[a] * xi[b];
+                }
+            }
+        }
+        for k in 0..N {
+            grad[k] += l2 * theta[k];
+            hess[k][k] += l2;
+        }
+        let step = solve(hess, grad);
+        let mut largest: f64 = 0.0;
+        for k in 0..=N {
+            theta[k] -= step[k];
+            largest = largest.max(step[k].abs());
+        }
+        if largest < 1e-10 {
+            break;
+        }
+    }
+    let mut r = Ranker {
+        mean,
+        scale,
+        weights: std::array::from_fn(|k| theta[k]),
+        bias: theta[N],
+        threshold: 0.5,
+        notes: Vec::new(),
+    };
+    let probs: Vec<f64> = examples.iter().map(|e| r.probability(&e.x)).collect();
+    let gold_total = examples.iter().filter(|e| e.gold).count() + missed;
+    let f1_at = |t: f64| {
+        let tp = examples
+            .iter()
+            .zip(&probs)
+            .filter(|(e, &p)| p >= t && e.gold)
+            .count() as f64;
+        let fp = examples
+            .iter()
+            .zip(&probs)
+            .filter(|(e, &p)| p >= t && !e.gold)
+            .count() as f64;
+        if tp == 0.0 {
+            0.0
+        } else {
+            2.0 * tp / (2.0 * tp + fp + (gold_total as f64 - tp))
+        }
+    };
+    // Thresholds 0.20..0.80; ties go to the one nearest 0.5.
+    let mut best = (f64::MIN, 0.5);
+    for i in 20..=80 {
+        let t = i as f64 / 100.0;
+        let f = f1_at(t);
+        if f > best.0 + 1e-12
+            || ((f - best.0).abs() <= 1e-12 && (t - 0.5).abs() < (best.1 - 0.5f64).abs())
+        {
+            best = (f, t);
+        }
+    }
+    r.threshold = best.1;
+    r
+}
+
+/// A core candidate of a gold paper: its concept, features, whether the gold standard has it,
+/// and, for one the ranker does not decide, the decision made without it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldCandidate {
+    pub concept: usize,
+    pub x: Features,
+    pub gold: bool,
+    pub fixed: Option<bool>,
+}
+
+/// One gold paper's core candidates, and how many of its gold concepts had no candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldPaper {
+    pub candidates: Vec<GoldCandidate>,
+    pub missed: usize,
+}
+
+impl GoldPaper {
+    /// The concepts a ranker keeps.
+    pub fn kept(&self, r: &Ranker) -> Vec<usize> {
+        self.candidates
+            .iter()
+            .filter(|c| {
+                c.fixed
+                    .unwrap_or_else(|| r.probability(&c.x) >= r.threshold)
+            })
+            .map(|c| c.concept)
+            .collect()
+    }
+}
+
+/// Train on every paper: the ranker's examples are the candidates it decides; the gold
+/// concepts among the others that are not kept count as missed.
+pub fn train_on(papers: &[&GoldPaper], l2: f64) -> Ranker {
+    let all = papers.iter().flat_map(|p| p.candidates.iter());
+    let examples: Vec<Example> = all
+        .clone()
+        .filter(|c| c.fixed.is_none())
+        .map(|c| Example {
+            x: c.x,
+            gold: c.gold,
+        })
+        .collect();
+    let missed = papers.iter().map(|p| p.missed).sum::<usize>()
+        + all.filter(|c| c.gold && c.fixed == Some(false)).count();
+    train(&examples, missed, l2)
+}
+
+/// k-fold cross-validation: paper `i` is in fold `i % folds`; each fold's papers are decided
+/// by a ranker trained on the other folds. Returns, per paper, the concepts kept.
+pub fn cross_validate(papers: &[GoldPaper], folds: usize, l2: f64) -> Vec<Vec<usize>> {
+    let folds = folds.clamp(2, papers.len().max(2));
+    let mut kept = vec![Vec::new(); papers.len()];
+    for f in 0..folds {
+        let train: Vec<&GoldPaper> = papers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds != f)
+            .map(|(_, p)| p)
+            .collect();
+        let r = train_on(&train, l2);
+        for (i, p) in papers.iter().enumerate().filter(|(i, _)| i % folds == f) {
+            kept[i] = p.kept(&r);
+        }
+    }
+    kept
+}
+
+/// Solve `a x = b` by Gaussian elimination with partial pivoting (`a` is positive definite
+/// here: the Hessian plus the L2 term).
+fn solve<const M: usize>(mut a: [[f64; M]; M], mut b: [f64; M]) -> [f64; M] {
+    for col in 0..M {
+        let pivot = (col..M)
+            .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
+            .unwrap_or(col);
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        let d = a[col][col];
+        if d.abs() < 1e-300 {
+            continue;
+        }
+        for row in col + 1..M {
+            let f = a[row][col] / d;
+            if f != 0.0 {
+                for k in col..M {
+                    a[row][k] -= f * a[col][k];
+                }
+                b[row] -= f * b[col];
+            }
+        }
+    }
+    let mut x = [0.0; M];
+    for row in (0..M).rev() {
+        let s: f64 = (row + 1..M).map(|k| a[row][k] * x[k]).sum();
+        x[row] = if a[row][row].abs() < 1e-300 {
+            0.0
+        } else {
+            (b[row] - s) / a[row][row]
+        };
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(score: f64, title: f64, gold: bool) -> Example {
+        let mut x = [0.0; N];
+        x[0] = score;
+        x[3] = title;
+        Example { x, gold }
+    }
+
+    #[test]
+    fn the_bundled_model_parses_and_round_trips() {
+        let r = Ranker::bundled();
+        assert_eq!(Ranker::parse(&r.to_tsv()).unwrap(), r);
+        assert!((0.2..=0.8).contains(&r.threshold));
+        assert!(
+            r.weights[0] > 0.0,
+            "a higher score makes a main subject more likely"
+        );
+    }
+
+    #[test]
+    fn bad_model_files_say_what_is_wrong() {
+        let good = Ranker::bundled().to_tsv();
+        assert!(Ranker::parse(&good.replace("\ndepth\t", "\ndepht\t"))
+            .unwrap_err()
+            .contains("unknown feature \"depht\""));
+        let missing: String = good
+            .lines()
+            .filter(|l| !l.starts_with("branch\t"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(
+            Ranker::parse(&missing).unwrap_err(),
+            "feature \"branch\" is missing"
+        );
+        assert!(Ranker::parse(&good.replace("threshold\t", "threshold\tx"))
+            .unwrap_err()
+            .contains("is not a number"));
+    }
+
+    #[test]
+    fn training_separates_what_the_features_separate() {
+        // Main subjects: high score or in the title; passing ones: neither.
+        let mut ex = Vec::new();
+        for i in 0..40 {
+            let s = 0.3 + 0.015 * i as f64;
+            ex.push(example(s, (i % 3 == 0) as u8 as f64, s > 0.7 || i % 3 == 0));
+        }
+        let r = train(&ex, 0, 0.1);
+        let right = ex
+            .iter()
+            .filter(|e| (r.probability(&e.x) >= r.threshold) == e.gold)
+            .count();
+        assert!(right >= 38, "{right} of 40 right");
+        assert!(r.weights[0] > 0.0 && r.weights[3] > 0.0);
+        assert_eq!(train(&ex, 0, 0.1), r, "deterministic");
+    }
+
+    #[test]
+    fn solves_a_linear_system() {
+        let x = solve([[4.0, 1.0], [1.0, 3.0]], [1.0, 2.0]);
+        assert!((x[0] - 1.0 / 11.0).abs() < 1e-12 && (x[1] - 7.0 / 11.0).abs() < 1e-12);
+    }
+}
