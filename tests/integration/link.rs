@@ -190,76 +190,23 @@ fn a_ranker_trained_by_eval_is_read_by_tag() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("ranker.tsv");
     let m = model.to_str().unwrap();
-    let r = run(
-        &[
-            "eval",
-            "--gold",
-            &data("link/gold.jsonl"),
-            "--input",
-            &data("link/papers.jsonl"),
-            "--train-ranker",
-            m,
-            "--folds",
-            "2",
-        ],
-        None,
-    );
+    let papers = data("link/papers.jsonl");
+    let r = run(&["eval", "--gold", &data("link/gold.jsonl"), "--input", &papers, "--train-ranker", m, "--folds", "2"], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stdout.contains("4 gold papers (0 not in the input)")
-            && r.stdout.contains("cross-validated (2 folds)"),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.contains("4 gold papers (0 not in the input)") && r.stdout.contains("cross-validated (2 folds)"), "{}", r.stdout);
     let text = std::fs::read_to_string(&model).unwrap();
-    assert!(
-        text.starts_with("# topicgraph core-concept ranker") && text.contains("\nthreshold\t"),
-        "{text}"
-    );
-    let tagged = run(
-        &[
-            "tag",
-            "-q",
-            "--no-entities",
-            "--max-keywords",
-            "0",
-            "--ranker",
-            m,
-            &data("link/papers.jsonl"),
-        ],
-        None,
-    );
-    assert_eq!(tagged.code, 0, "{}", tagged.stderr);
-    let first: Value = serde_json::from_str(tagged.stdout.lines().next().unwrap()).unwrap();
-    assert!(
-        first["ontology"].as_str().unwrap().contains("+ranker:"),
-        "{first}"
-    );
-    let off = run(
-        &[
-            "tag",
-            "-q",
-            "--no-entities",
-            "--max-keywords",
-            "0",
-            "--ranker",
-            "off",
-            &data("link/papers.jsonl"),
-        ],
-        None,
-    );
-    let first: Value = serde_json::from_str(off.stdout.lines().next().unwrap()).unwrap();
-    assert_eq!(first["ontology"], "bundled@1.0.0");
-    // A broken model file is an error naming the file and the line.
+    assert!(text.starts_with("# topicgraph core-concept ranker") && text.contains("\nthreshold\t"), "{text}");
+    let version = |ranker: &str| {
+        let out = run(&["tag", "-q", "--no-entities", "--max-keywords", "0", "--ranker", ranker, &papers], None);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let first: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+        first["ontology"].as_str().unwrap().to_string()
+    };
+    assert!(version(m).starts_with("bundled@1.0.0+ranker:"));
+    assert_eq!(version("off"), "bundled@1.0.0");
+    // A broken model file is an error naming the file and the reason.
     std::fs::write(&model, text.replace("\nscore\t", "\nscore\tx")).unwrap();
-    let bad = run(
-        &["tag", "-q", "--ranker", m, &data("link/papers.jsonl")],
-        None,
-    );
+    let bad = run(&["tag", "-q", "--ranker", m, &papers], None);
     assert_ne!(bad.code, 0);
-    assert!(
-        bad.stderr.contains(m) && bad.stderr.contains("is not a number"),
-        "{}",
-        bad.stderr
-    );
+    assert!(bad.stderr.contains(m) && bad.stderr.contains("is not a number"), "{}", bad.stderr);
 }
