@@ -43,9 +43,9 @@ pub struct LinkArgs {
     #[arg(long, value_name = "FILE")]
     pub stats: Option<String>,
     /// Which core concepts a paper is about: `bundled` (the ranker trained on the seed
-    /// development set, see `eval --train-ranker`), a model file that command wrote, or `off`
-    /// (every candidate whose score reaches --min-score). Ontologies without core concepts
-    /// are not affected.
+    /// development set, see `eval --train-ranker`; with --semantic on, the one trained with
+    /// semantic linking), a model file that command wrote, or `off` (every candidate whose
+    /// score reaches --min-score). Ontologies without core concepts are not affected.
     #[arg(long, default_value = "bundled", value_name = "bundled|off|FILE")]
     pub ranker: String,
     /// Lexical matching only: no weak evidence from the words of concepts' scope notes.
@@ -212,7 +212,7 @@ impl LinkArgs {
         let entities = (!self.no_entities).then(|| EntityConfig { min_score: self.entity_min_score });
         let keyphrases = (self.max_keywords > 0).then(|| KeyphraseConfig { max: self.max_keywords, ..Default::default() });
         let config = LinkConfig { min_score: self.min_score, broader: self.broader, scope: !self.no_scope, keyphrases: keyphrases.clone(), entities, ..Default::default() };
-        let mut linker = Linker::new(ontology, config).with_ranker(self.load_ranker()?);
+        let mut linker = Linker::new(ontology, config);
         if let (Some(table), Some(k)) = (self.keyphrase_table()?, keyphrases) {
             let extractor = KeyphraseExtractor::with_table(table, linker.ontology(), k);
             linker = linker.with_keyphrases(extractor);
@@ -223,6 +223,7 @@ impl LinkArgs {
             linker = linker.with_stats(&stats);
         }
         let semantic = self.semantic_on(hint)?;
+        linker = linker.with_ranker(self.load_ranker(semantic)?);
         let keybert = self.keyphrase_scorer == KeyphraseScorer::Keybert && self.max_keywords > 0;
         if !(semantic || keybert) {
             return Ok(linker);
@@ -252,10 +253,12 @@ impl LinkArgs {
         Ok(linker)
     }
 
-    /// The ranker `--ranker` names.
-    pub fn load_ranker(&self) -> Result<Option<Ranker>> {
+    /// The ranker `--ranker` names; `bundled` is the model trained for the matchers that run
+    /// (with or without semantic linking).
+    pub fn load_ranker(&self, semantic: bool) -> Result<Option<Ranker>> {
         Ok(match self.ranker.as_str() {
             "off" => None,
+            "bundled" if semantic => Some(Ranker::bundled_semantic()),
             "bundled" => Some(Ranker::bundled()),
             path => {
                 let text = std::fs::read_to_string(path).with_context(|| format!("reading the ranker {path}"))?;

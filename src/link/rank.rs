@@ -47,6 +47,10 @@ pub type Features = [f64; N];
 /// The bundled model, trained by `topicgraph eval --train-ranker` on the seed development set.
 pub const BUNDLED: &str = include_str!("../../data/concept-ranker.tsv");
 
+/// The bundled model for semantic linking, trained the same way with `--semantic on` (the
+/// neural build): its `semantic` feature carries weight.
+pub const BUNDLED_SEMANTIC: &str = include_str!("../../data/concept-ranker-semantic.tsv");
+
 /// The column header of a model file (a comment).
 const HEADER: &str = "feature\tmean\tscale\tweight";
 
@@ -68,6 +72,11 @@ impl Ranker {
     pub fn bundled() -> Ranker {
         // Compiled in and checked by a unit test: it cannot fail here.
         Ranker::parse(BUNDLED).expect("the bundled concept ranker parses")
+    }
+
+    /// The model shipped for semantic linking ([`BUNDLED_SEMANTIC`]).
+    pub fn bundled_semantic() -> Ranker {
+        Ranker::parse(BUNDLED_SEMANTIC).expect("the bundled semantic concept ranker parses")
     }
 
     /// Read a model file: `# comments`, then `feature<TAB>mean<TAB>scale<TAB>weight` for every
@@ -167,12 +176,9 @@ impl Ranker {
 
     /// A short id of the model, for the tagging version (stores re-tag when it changes).
     pub fn id(&self) -> String {
-        let h = self
-            .to_tsv()
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-            });
+        // The numbers only: editing the notes does not make stores re-tag.
+        let numbers = Ranker { notes: Vec::new(), ..self.clone() }.to_tsv();
+        let h = numbers.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
         format!("{:08x}", h >> 32)
     }
 }
@@ -407,14 +413,15 @@ mod tests {
     }
 
     #[test]
-    fn the_bundled_model_parses_and_round_trips() {
-        let r = Ranker::bundled();
-        assert_eq!(Ranker::parse(&r.to_tsv()).unwrap(), r);
-        assert!((0.2..=0.8).contains(&r.threshold));
-        assert!(
-            r.weights[0] > 0.0,
-            "a higher score makes a main subject more likely"
-        );
+    fn the_bundled_models_parse_and_round_trip() {
+        for r in [Ranker::bundled(), Ranker::bundled_semantic()] {
+            assert_eq!(Ranker::parse(&r.to_tsv()).unwrap(), r);
+            assert!((0.2..=0.8).contains(&r.threshold));
+            assert!(r.weights[0] > 0.0, "a higher score makes a main subject more likely");
+        }
+        let semantic = FEATURES.iter().position(|f| *f == "semantic").unwrap();
+        assert_eq!(Ranker::bundled().weights[semantic], 0.0, "trained without semantic linking");
+        assert!(Ranker::bundled_semantic().weights[semantic] > 0.0, "a closer sentence makes a main subject more likely");
     }
 
     #[test]

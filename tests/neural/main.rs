@@ -118,6 +118,9 @@ fn tag_semantic_on_with_the_tiny_model_adds_semantic_evidence_and_caches_concept
     assert!(first.stderr.contains("concept vectors embedded and cached"), "{}", first.stderr);
     assert!(first.stderr.contains("semantic linking: papers 1, texts 3 (0 from the embedding cache, 3 embedded now)"), "{}", first.stderr);
     let tagged = first.json_lines();
+    // With semantic linking, `--ranker bundled` is the model trained with it.
+    let version = tagged[0]["ontology"].as_str().unwrap();
+    assert!(version.contains("+semantic:") && version.contains(&format!("+ranker:{}+", topicgraph::link::rank::Ranker::bundled_semantic().id())), "{version}");
     let semantic: Vec<&serde_json::Value> = tagged[0]["concepts"].as_array().unwrap().iter().flat_map(|c| c["evidence"].as_array().unwrap()).filter(|e| e["matcher"] == "semantic").collect();
     assert!(!semantic.is_empty(), "with similarity floor 0 every unit proposes its closest concepts: {}", first.stdout);
     // Semantic mentions, and core concepts rolled up from them.
