@@ -261,7 +261,7 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
                     concept: c.concept,
                     x: c.features,
                     gold: labels.concepts.contains(&o.concepts[c.concept].id),
-                    fixed: (!c.named).then(|| c.score() >= min_score),
+                    fixed: (!c.ranked).then(|| c.score() >= min_score),
                 })
                 .collect();
             let missed = labels
@@ -309,12 +309,12 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let folds = args.folds.clamp(2, gold.len().max(2));
     ranker.notes = vec![
         "topicgraph core-concept ranker (src/link/rank.rs): logistic model over the features below.".to_string(),
-        format!("Trained by `topicgraph eval --train-ranker` on {name}: {} papers, {candidates} core candidates that name their concept, tagged with {}, L2 {}.", gold.len(), linker.version(), args.l2),
+        format!("Trained by `topicgraph eval --train-ranker` on {name}: {} papers, {candidates} core candidates the ranker decides, tagged with {}, L2 {}.", gold.len(), linker.version(), args.l2),
         format!("Cross-validated ({folds} folds) concept micro P {:.3} R {:.3} F1 {:.3}; on its own training papers F1 {:.3}.", cv.concepts.precision(), cv.concepts.recall(), cv.concepts.f1(), fit.concepts.f1()),
     ];
     std::fs::write(out_path, ranker.to_tsv()).with_context(|| format!("writing {out_path}"))?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{} gold papers ({missing} not in the input), {candidates} core candidates that name their concept (the ranker's examples)", gold.len())?;
+    writeln!(out, "{} gold papers ({missing} not in the input), {candidates} core candidates the ranker decides (its examples)", gold.len())?;
     writeln!(
         out,
         "{}",

@@ -521,9 +521,9 @@ pub fn explain(mut args: ExplainArgs) -> Result<u8> {
         cores.sort_by(|a, b| b.probability.unwrap_or(0.0).total_cmp(&a.probability.unwrap_or(0.0)).then(a.concept.cmp(&b.concept)));
         for c in cores {
             let p = c.probability.unwrap_or(0.0);
-            if !c.named {
+            if !c.ranked {
                 let verdict = if c.decide(r, linker.config().min_score).is_some() { "kept" } else { "not kept" };
-                writeln!(out, "  {:<32} score={:.3} {verdict:<8}  not named in the text: decided by the score threshold", o.concepts[c.concept].id, c.score())?;
+                writeln!(out, "  {:<32} score={:.3} {verdict:<8}  seen by the scope matcher alone: decided by the score threshold", o.concepts[c.concept].id, c.score())?;
                 continue;
             }
             let contrib = r.contributions(&c.features);

@@ -278,10 +278,11 @@ pub struct Linker {
 pub struct CoreCandidate {
     pub concept: usize,
     pub features: rank::Features,
-    /// Whether the paper names the concept or its branch (a string match). Only these are
-    /// decided by the ranker; the others, seen by weaker matchers alone, by the score
-    /// threshold as without a ranker.
-    pub named: bool,
+    /// Whether the ranker decides it: the paper names the concept or its branch (a string
+    /// match), or the semantic matcher proposed it (its cosine is a feature). The others, seen
+    /// by the scope matcher alone, are decided by the score threshold as without a ranker:
+    /// scope words are too weak a sign for the ranker's other features to lift.
+    pub ranked: bool,
     pub probability: Option<f64>,
 }
 
@@ -291,10 +292,10 @@ impl CoreCandidate {
         self.features[0]
     }
 
-    /// Whether the concept is kept, and with what score: the ranker's probability for a named
+    /// Whether the concept is kept, and with what score: the ranker's probability for a ranked
     /// concept, the score threshold for the others.
     pub fn decide(&self, ranker: &rank::Ranker, min_score: f64) -> Option<f64> {
-        match (self.named, self.probability) {
+        match (self.ranked, self.probability) {
             (true, Some(p)) => (p >= ranker.threshold).then_some(p),
             _ => (self.score() >= min_score).then_some(self.score()),
         }
@@ -655,7 +656,7 @@ impl Linker {
                 CoreCandidate {
                     concept: c,
                     probability: ranker.map(|k| k.probability(&features)),
-                    named: !r.lexical.is_empty(),
+                    ranked: !r.lexical.is_empty() || r.semantic > 0.0,
                     features,
                 }
             })
@@ -1054,7 +1055,7 @@ mod tests {
             .iter()
             .find(|c| l.ontology().concepts[c.concept].id == "kv-cache")
             .expect("a core candidate");
-        assert!(kv.named && kv.probability.unwrap() >= l.ranker().unwrap().threshold);
+        assert!(kv.ranked && kv.probability.unwrap() >= l.ranker().unwrap().threshold);
         let tag = linked
             .tags
             .iter()
@@ -1096,7 +1097,7 @@ mod tests {
         let p = paper("Critical quasilinear equations on Riemannian manifolds", "We solve partial differential equations on compact spaces with linear and nonlinear terms.");
         let linked = l.link(&p);
         for c in &linked.cores {
-            assert!(!c.named, "{}", l.ontology().concepts[c.concept].id);
+            assert!(!c.ranked, "{}", l.ontology().concepts[c.concept].id);
             assert_eq!(
                 c.decide(l.ranker().unwrap(), l.config().min_score)
                     .is_some(),
