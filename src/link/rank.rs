@@ -1,18 +1,18 @@
 //! The core-concept ranker: which of the core concepts a paper touches it is *about*.
 //!
-//! String matching and the scope matcher propose candidates with scores; whether a core
-//! concept is a main subject of the paper (the annotation guideline's test) depends on more
-//! than one score: where the concept and its narrower concepts are named (title, first
-//! sentence), how much of the paper's evidence they hold, whether a more specific core
-//! concept is also present, how it ranks against the paper's other topics. The ranker is a
-//! logistic model over such features ([`FEATURES`]), none of which names a concept: it learns
-//! how evidence looks for a main subject, not which concepts are common, so it carries over to
-//! papers and concepts it never saw.
+//! The matchers propose candidates with scores; whether a core concept is a main subject of
+//! the paper (the annotation guideline's test) depends on more than one score: where the
+//! concept and its narrower concepts are named (title, first sentence), how often, whether a
+//! more specific core concept is also present, how close the closest sentence is (semantic
+//! linking). The ranker is a logistic model over such features ([`FEATURES`]), none of which
+//! names a concept: it learns how evidence looks for a main subject, not which concepts are
+//! common, so it carries over to papers and concepts it never saw.
 //!
-//! The bundled model (`data/concept-ranker.tsv`) is trained on the seed development set by
-//! `topicgraph eval --train-ranker`, which also reports its cross-validated score (each fold
-//! tagged by a model trained on the other folds). Training is Newton's method on the L2
-//! penalised log-loss of standardised features: deterministic, no random state.
+//! The bundled models (`data/concept-ranker.tsv`, and `data/concept-ranker-semantic.tsv` for
+//! semantic linking) are trained on the seed development set by `topicgraph eval
+//! --train-ranker`, which also reports the cross-validated score (each fold tagged by a model
+//! trained on the other folds). Training is Newton's method on the L2 penalised log-loss of
+//! standardised features: deterministic, no random state.
 
 use std::fmt::Write as _;
 
