@@ -480,17 +480,9 @@ impl Linker {
     /// [`Linker::link`] on a paper already prepared (tokenised once for every stage).
     fn link_doc(&self, doc: &Document) -> Linked {
         let candidates = self.candidates(doc);
-        let cores = if self.ranker.is_some() {
-            self.cores(doc, &candidates, self.ranker.as_ref())
-        } else {
-            Vec::new()
-        };
+        let cores = if self.ranker.is_some() { self.cores(doc, &candidates, self.ranker.as_ref()) } else { Vec::new() };
         let tags = self.tags_from(&candidates, &cores);
-        Linked {
-            tags,
-            candidates,
-            cores,
-        }
+        Linked { tags, candidates, cores }
     }
 
     /// Every concept with mentions in the paper, scored, with its decision.
@@ -534,24 +526,10 @@ impl Linker {
 
     /// The core candidates of a paper and their features ([`rank::FEATURES`]), with the
     /// ranker's probability when one is given. Roots of the hierarchy are left out.
-    fn cores(
-        &self,
-        doc: &Document,
-        candidates: &[Candidate],
-        ranker: Option<&rank::Ranker>,
-    ) -> Vec<CoreCandidate> {
-        let live: Vec<&Candidate> = candidates
-            .iter()
-            .filter(|c| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold))
-            .collect();
-        let first_sentence_end = doc.field(Field::Abstract).map_or(0, |f| {
-            f.sentence
-                .iter()
-                .position(|&s| s > 0)
-                .map_or(usize::MAX, |k| f.words[k].start)
-        });
-        let noisy_or =
-            |ws: &mut dyn Iterator<Item = f64>| 1.0 - ws.map(|w| 1.0 - w).product::<f64>();
+    fn cores(&self, doc: &Document, candidates: &[Candidate], ranker: Option<&rank::Ranker>) -> Vec<CoreCandidate> {
+        let live: Vec<&Candidate> = candidates.iter().filter(|c| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold)).collect();
+        let first_sentence_end = doc.field(Field::Abstract).map_or(0, |f| f.sentence.iter().position(|&s| s > 0).map_or(usize::MAX, |k| f.words[k].start));
+        let noisy_or = |ws: &mut dyn Iterator<Item = f64>| 1.0 - ws.map(|w| 1.0 - w).product::<f64>();
         struct Raw<'a> {
             concept: usize,
             score: f64,
@@ -562,90 +540,39 @@ impl Linker {
             scope: f64,
             semantic: f64,
         }
-        let mut raw: Vec<Raw> = Vec::new();
-        let mut cores: Vec<usize> = live
-            .iter()
-            .flat_map(|c| self.core_of[c.concept].iter().copied())
-            .filter(|&c| !self.roots[c])
-            .collect();
+        let mut cores: Vec<usize> = live.iter().flat_map(|c| self.core_of[c.concept].iter().copied()).filter(|&c| !self.roots[c]).collect();
         cores.sort_unstable();
         cores.dedup();
+        let mut raw: Vec<Raw> = Vec::new();
         for &core in &cores {
-            let members: Vec<&&Candidate> = live
-                .iter()
-                .filter(|c| self.core_of[c.concept].contains(&core))
-                .collect();
+            let members: Vec<&&Candidate> = live.iter().filter(|c| self.core_of[c.concept].contains(&core)).collect();
             let own_c = members.iter().find(|c| c.concept == core);
             let own = own_c.map_or(0.0, |c| c.score);
-            let branch = members
-                .iter()
-                .filter(|c| c.concept != core)
-                .map(|c| c.score)
-                .fold(0.0, f64::max);
+            let branch = members.iter().filter(|c| c.concept != core).map(|c| c.score).fold(0.0, f64::max);
             let or = noisy_or(&mut members.iter().map(|c| c.score));
-            let mut lexical: Vec<&Evidence> = members
-                .iter()
-                .flat_map(|c| c.evidence.iter())
-                .filter(|e| e.matcher == "lexical")
-                .collect();
-            lexical.sort_by(|a, b| {
-                a.field
-                    .cmp(&b.field)
-                    .then(a.start.cmp(&b.start))
-                    .then(a.end.cmp(&b.end))
-            });
+            let mut lexical: Vec<&Evidence> = members.iter().flat_map(|c| c.evidence.iter()).filter(|e| e.matcher == "lexical").collect();
+            lexical.sort_by(|a, b| a.field.cmp(&b.field).then(a.start.cmp(&b.start)).then(a.end.cmp(&b.end)));
             lexical.dedup_by(|a, b| a.field == b.field && a.start == b.start && a.end == b.end);
-            let own_lexical: Vec<&Evidence> = own_c
-                .map(|c| {
-                    c.evidence
-                        .iter()
-                        .filter(|e| e.matcher == "lexical")
-                        .collect()
-                })
-                .unwrap_or_default();
-            let of = |matcher: &'static str| {
-                members
-                    .iter()
-                    .flat_map(|c| c.evidence.iter())
-                    .filter(move |e| e.matcher == matcher)
-            };
+            let own_lexical: Vec<&Evidence> = own_c.map(|c| c.evidence.iter().filter(|e| e.matcher == "lexical").collect()).unwrap_or_default();
+            let of = |matcher: &'static str| members.iter().flat_map(|c| c.evidence.iter()).filter(move |e| e.matcher == matcher);
             let scope = of("scope").map(|e| e.weight).sum();
             let semantic = of("semantic").map(|e| e.weight).fold(0.0, f64::max);
-            raw.push(Raw {
-                concept: core,
-                score: own.max(branch).max(or),
-                own,
-                branch,
-                lexical,
-                own_lexical,
-                scope,
-                semantic,
-            });
+            raw.push(Raw { concept: core, score: own.max(branch).max(or), own, branch, lexical, own_lexical, scope, semantic });
         }
         raw.iter()
             .map(|r| {
                 let c = r.concept;
-                let narrower = raw
-                    .iter()
-                    .filter(|o| o.concept != c && self.core_ancestors[o.concept].contains(&c))
-                    .map(|o| o.score)
-                    .fold(0.0, f64::max);
-                let broader = raw
-                    .iter()
-                    .filter(|o| self.core_ancestors[c].contains(&o.concept))
-                    .map(|o| o.score)
-                    .fold(0.0, f64::max);
+                let narrower = raw.iter().filter(|o| o.concept != c && self.core_ancestors[o.concept].contains(&c)).map(|o| o.score).fold(0.0, f64::max);
+                let broader = raw.iter().filter(|o| self.core_ancestors[c].contains(&o.concept)).map(|o| o.score).fold(0.0, f64::max);
+                let flag = |b: bool| if b { 1.0 } else { 0.0 };
                 let features: rank::Features = [
                     r.score,
                     r.own,
                     r.branch,
-                    r.lexical.iter().any(|e| e.field == Field::Title) as u8 as f64,
-                    r.own_lexical.iter().any(|e| e.field == Field::Title) as u8 as f64,
+                    flag(r.lexical.iter().any(|e| e.field == Field::Title)),
+                    flag(r.own_lexical.iter().any(|e| e.field == Field::Title)),
                     (1.0 + r.lexical.len() as f64).ln(),
-                    r.lexical
-                        .iter()
-                        .any(|e| e.field == Field::Abstract && e.start < first_sentence_end)
-                        as u8 as f64,
+                    flag(r.lexical.iter().any(|e| e.field == Field::Abstract && e.start < first_sentence_end)),
                     r.scope,
                     narrower,
                     broader,
@@ -653,12 +580,7 @@ impl Linker {
                     r.lexical.iter().map(|e| e.weight).fold(0.0, f64::max),
                     r.semantic,
                 ];
-                CoreCandidate {
-                    concept: c,
-                    probability: ranker.map(|k| k.probability(&features)),
-                    ranked: !r.lexical.is_empty() || r.semantic > 0.0,
-                    features,
-                }
+                CoreCandidate { concept: c, probability: ranker.map(|k| k.probability(&features)), ranked: !r.lexical.is_empty() || r.semantic > 0.0, features }
             })
             .collect()
     }
@@ -828,29 +750,16 @@ impl Linker {
     /// scored with its probability, with its own evidence and its branch's (`core-rollup`);
     /// every other tagged candidate with a kept core ancestor (or a root one, or none); roots
     /// of the hierarchy by the score threshold as without a ranker.
-    fn ranked_tags(
-        &self,
-        candidates: &[Candidate],
-        cores: &[CoreCandidate],
-        r: &rank::Ranker,
-    ) -> Vec<ConceptTag> {
+    fn ranked_tags(&self, candidates: &[Candidate], cores: &[CoreCandidate], r: &rank::Ranker) -> Vec<ConceptTag> {
         let o = &self.ontology;
-        let live =
-            |c: &&Candidate| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold);
-        let kept: BTreeMap<usize, f64> = cores
-            .iter()
-            .filter_map(|c| c.decide(r, self.config.min_score).map(|p| (c.concept, p)))
-            .collect();
+        let live = |c: &&Candidate| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold);
+        let kept: BTreeMap<usize, f64> = cores.iter().filter_map(|c| c.decide(r, self.config.min_score).map(|p| (c.concept, p))).collect();
         // A root above a kept core concept stays only when the paper is about it in general
         // too: its own mentions reach `general_score` (the most-specific rule of
         // [`Linker::tags_from`]).
         let root_stays = |root: usize| {
-            let own = candidates
-                .iter()
-                .find(|c| c.concept == root)
-                .map_or(0.0, |c| c.score);
-            own >= self.config.general_score
-                || !kept.keys().any(|&k| self.core_ancestors[k].contains(&root))
+            let own = candidates.iter().find(|c| c.concept == root).map_or(0.0, |c| c.score);
+            own >= self.config.general_score || !kept.keys().any(|&k| self.core_ancestors[k].contains(&root))
         };
         let mut tags: BTreeMap<usize, ConceptTag> = BTreeMap::new();
         let mut tagged: Vec<&Candidate> = Vec::new();
@@ -860,78 +769,34 @@ impl Linker {
                 continue;
             }
             let under = &self.core_ancestors[c.concept];
-            if !(under.is_empty() || under.iter().any(|k| self.roots[*k] || kept.contains_key(k))) {
+            if !(under.is_empty() || under.iter().any(|k| self.roots[*k] || kept.contains_key(k))) || (self.roots[c.concept] && !root_stays(c.concept)) {
                 continue;
             }
-            if self.roots[c.concept] && !root_stays(c.concept) {
-                continue;
-            }
-            tags.insert(
-                c.concept,
-                ConceptTag {
-                    id: concept.id.clone(),
-                    label: concept.pref_label.clone(),
-                    score: round(c.score),
-                    core: concept.core,
-                    evidence: c.evidence.clone(),
-                },
-            );
+            tags.insert(c.concept, ConceptTag { id: concept.id.clone(), label: concept.pref_label.clone(), score: round(c.score), core: concept.core, evidence: c.evidence.clone() });
             tagged.push(c);
         }
         for c in &tagged {
-            for &root in self.core_of[c.concept]
-                .iter()
-                .filter(|&&k| self.roots[k] && k != c.concept && root_stays(k))
-            {
+            for &root in self.core_of[c.concept].iter().filter(|&&k| self.roots[k] && k != c.concept && root_stays(k)) {
                 add_derived(o, &mut tags, root, c, Rule::CoreRollup);
             }
         }
         for (&core, &p) in &kept {
             let t = &o.concepts[core];
-            let mut evidence: Vec<Evidence> = candidates
-                .iter()
-                .filter(live)
-                .find(|c| c.concept == core)
-                .map(|c| c.evidence.clone())
-                .unwrap_or_default();
+            let mut evidence: Vec<Evidence> = candidates.iter().filter(live).find(|c| c.concept == core).map(|c| c.evidence.clone()).unwrap_or_default();
             // Every tagged concept of the branch says where the core concept comes from (its
             // provenance); weaker ones while there is room.
-            let mut members: Vec<&Candidate> = candidates
-                .iter()
-                .filter(live)
-                .filter(|c| c.concept != core && self.core_of[c.concept].contains(&core))
-                .collect();
+            let mut members: Vec<&Candidate> = candidates.iter().filter(live).filter(|c| c.concept != core && self.core_of[c.concept].contains(&core)).collect();
             members.sort_by_key(|c| c.decision != Decision::Tagged);
             for m in members {
+                let via = o.concepts[m.concept].id.as_str();
                 for e in m.evidence.iter().take(2) {
                     let room = m.decision == Decision::Tagged || evidence.len() < 8;
-                    if room
-                        && !evidence.iter().any(|x| {
-                            x.start == e.start
-                                && x.field == e.field
-                                && x.via.as_deref() == Some(o.concepts[m.concept].id.as_str())
-                        })
-                    {
-                        evidence.push(Evidence {
-                            rule: Rule::CoreRollup,
-                            label: None,
-                            cue: None,
-                            via: Some(o.concepts[m.concept].id.clone()),
-                            ..e.clone()
-                        });
+                    if room && !evidence.iter().any(|x| x.start == e.start && x.field == e.field && x.via.as_deref() == Some(via)) {
+                        evidence.push(Evidence { rule: Rule::CoreRollup, label: None, cue: None, via: Some(via.to_string()), ..e.clone() });
                     }
                 }
             }
-            tags.insert(
-                core,
-                ConceptTag {
-                    id: t.id.clone(),
-                    label: t.pref_label.clone(),
-                    score: round(p),
-                    core: true,
-                    evidence,
-                },
-            );
+            tags.insert(core, ConceptTag { id: t.id.clone(), label: t.pref_label.clone(), score: round(p), core: true, evidence });
             if let Some(c) = candidates.iter().find(|c| c.concept == core) {
                 tagged.push(c);
             }
