@@ -114,14 +114,7 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     if let Some(out) = &args.train_ranker {
         return train_ranker(&args, out);
     }
-    let linker = if args.input.is_empty() {
-        None
-    } else {
-        Some(
-            args.link
-                .linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?,
-        )
-    };
+    let linker = if args.input.is_empty() { None } else { Some(args.link.linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?) };
     let resolver = match (&linker, args.gold_labels) {
         (_, false) => None,
         (Some(l), true) => Some(LabelResolver::new(l.ontology())),
@@ -139,17 +132,7 @@ pub fn run(args: EvalArgs) -> Result<u8> {
         read_jsonl(p)?.iter().filter_map(|v| Some((v.get("id")?.as_str()?.to_string(), labels(v)))).collect()
     } else {
         let linker = linker.as_ref().expect("tagging on the fly");
-        read_papers(&args.input)?
-            .par_iter()
-            .map(|p| {
-                (
-                    p.id.clone(),
-                    Labels::from_json(
-                        &serde_json::to_value(linker.tag(p)).expect("tags serialise"),
-                    ),
-                )
-            })
-            .collect()
+        read_papers(&args.input)?.par_iter().map(|p| (p.id.clone(), Labels::from_json(&serde_json::to_value(linker.tag(p)).expect("tags serialise")))).collect()
     };
     let r = evaluate_concepts(&gold, &pred, table.as_ref());
     let mut out = std::io::stdout().lock();
@@ -183,32 +166,13 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn read_gold(
-    lines: &[serde_json::Value],
-    labels: impl Fn(&serde_json::Value) -> Labels,
-) -> Result<Vec<(String, Labels)>> {
-    lines
-        .iter()
-        .map(|v| {
-            Ok((
-                v.get("id")
-                    .and_then(|x| x.as_str())
-                    .context("gold record without id")?
-                    .to_string(),
-                labels(v),
-            ))
-        })
-        .collect()
+fn read_gold(lines: &[serde_json::Value], labels: impl Fn(&serde_json::Value) -> Labels) -> Result<Vec<(String, Labels)>> {
+    lines.iter().map(|v| Ok((v.get("id").and_then(|x| x.as_str()).context("gold record without id")?.to_string(), labels(v)))).collect()
 }
 
 fn concept_table(args: &EvalArgs) -> Result<Option<ConceptTable>> {
     match &args.concepts_tsv {
-        Some(p) => Ok(Some(
-            ConceptTable::from_tsv(
-                &std::fs::read_to_string(p).with_context(|| format!("reading {p}"))?,
-            )
-            .map_err(anyhow::Error::msg)?,
-        )),
+        Some(p) => Ok(Some(ConceptTable::from_tsv(&std::fs::read_to_string(p).with_context(|| format!("reading {p}"))?).map_err(anyhow::Error::msg)?)),
         None => Ok(None),
     }
 }
@@ -216,11 +180,7 @@ fn concept_table(args: &EvalArgs) -> Result<Option<ConceptTable>> {
 /// The papers of the inputs, as read (no merging: the gold standard's ids).
 fn read_papers(inputs: &[String]) -> Result<Vec<topicgraph::model::Paper>> {
     let mut papers = Vec::new();
-    let cfg = ReadConfig {
-        merge: false,
-        format: InputFormat::Auto,
-        ..Default::default()
-    };
+    let cfg = ReadConfig { merge: false, format: InputFormat::Auto, ..Default::default() };
     read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
         papers.push(p);
         Ok(())
@@ -234,78 +194,36 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let gold_path = args.gold.as_deref().context("--gold is required")?;
     let gold = read_gold(&read_jsonl(gold_path)?, Labels::from_json)?;
     let table = concept_table(args)?;
-    let linker = args
-        .link
-        .linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?
-        .with_ranker(None);
+    let linker = args.link.linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?.with_ranker(None);
     let o = linker.ontology();
     if !o.concepts.iter().any(|c| c.core) {
-        bail!(
-            "the ontology has no core concepts (tg:core): there is nothing for a ranker to decide"
-        );
+        bail!("the ontology has no core concepts (tg:core): there is nothing for a ranker to decide");
     }
-    let papers: HashMap<String, topicgraph::model::Paper> = read_papers(&args.input)?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
+    let papers: HashMap<String, topicgraph::model::Paper> = read_papers(&args.input)?.into_iter().map(|p| (p.id.clone(), p)).collect();
+    let min_score = linker.config().min_score;
     let gold_papers: Vec<GoldPaper> = gold
         .par_iter()
         .map(|(id, labels)| {
-            let min_score = linker.config().min_score;
-            let candidates: Vec<GoldCandidate> = papers
-                .get(id)
-                .map(|p| linker.core_candidates(p))
-                .unwrap_or_default()
+            let cores = papers.get(id).map(|p| linker.core_candidates(p)).unwrap_or_default();
+            let candidates: Vec<GoldCandidate> = cores
                 .into_iter()
-                .map(|c| GoldCandidate {
-                    concept: c.concept,
-                    x: c.features,
-                    gold: labels.concepts.contains(&o.concepts[c.concept].id),
-                    fixed: (!c.ranked).then(|| c.score() >= min_score),
-                })
+                .map(|c| GoldCandidate { concept: c.concept, x: c.features, gold: labels.concepts.contains(&o.concepts[c.concept].id), fixed: (!c.ranked).then(|| c.score() >= min_score) })
                 .collect();
-            let missed = labels
-                .concepts
-                .iter()
-                .filter(|g| !candidates.iter().any(|c| &o.concepts[c.concept].id == *g))
-                .count();
+            let missed = labels.concepts.iter().filter(|g| !candidates.iter().any(|c| &o.concepts[c.concept].id == *g)).count();
             GoldPaper { candidates, missed }
         })
         .collect();
-    let missing = gold
-        .iter()
-        .filter(|(id, _)| !papers.contains_key(id))
-        .count();
+    let missing = gold.iter().filter(|(id, _)| !papers.contains_key(id)).count();
     let predicted = |kept: &[Vec<usize>]| -> HashMap<String, Labels> {
-        gold.iter()
-            .zip(kept)
-            .map(|((id, _), k)| {
-                (
-                    id.clone(),
-                    Labels {
-                        concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(),
-                        ..Default::default()
-                    },
-                )
-            })
-            .collect()
+        gold.iter().zip(kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect()
     };
-    let cv = evaluate_concepts(
-        &gold,
-        &predicted(&cross_validate(&gold_papers, args.folds, args.l2)),
-        table.as_ref(),
-    );
+    let cv = evaluate_concepts(&gold, &predicted(&cross_validate(&gold_papers, args.folds, args.l2)), table.as_ref());
     let all: Vec<&GoldPaper> = gold_papers.iter().collect();
     let mut ranker = train_on(&all, args.l2);
     let fitted: Vec<Vec<usize>> = gold_papers.iter().map(|p| p.kept(&ranker)).collect();
     let fit = evaluate_concepts(&gold, &predicted(&fitted), table.as_ref());
-    let candidates: usize = gold_papers
-        .iter()
-        .map(|p| p.candidates.iter().filter(|c| c.fixed.is_none()).count())
-        .sum();
-    let name = std::path::Path::new(gold_path)
-        .file_name()
-        .map_or(gold_path.to_string(), |n| n.to_string_lossy().into_owned());
+    let candidates: usize = gold_papers.iter().map(|p| p.candidates.iter().filter(|c| c.fixed.is_none()).count()).sum();
+    let name = std::path::Path::new(gold_path).file_name().map_or(gold_path.to_string(), |n| n.to_string_lossy().into_owned());
     let folds = args.folds.clamp(2, gold.len().max(2));
     ranker.notes = vec![
         "topicgraph core-concept ranker (src/link/rank.rs): logistic model over the features below.".to_string(),
@@ -315,11 +233,7 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     std::fs::write(out_path, ranker.to_tsv()).with_context(|| format!("writing {out_path}"))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{} gold papers ({missing} not in the input), {candidates} core candidates the ranker decides (its examples)", gold.len())?;
-    writeln!(
-        out,
-        "{}",
-        line(&format!("cross-validated ({folds} folds)"), &cv.concepts)
-    )?;
+    writeln!(out, "{}", line(&format!("cross-validated ({folds} folds)"), &cv.concepts))?;
     writeln!(out, "{}", line("  hierarchical", &cv.concepts_hierarchical))?;
     writeln!(out, "{}", line("training papers (fit)", &fit.concepts))?;
     writeln!(out, "threshold {}; written to {out_path}", ranker.threshold)?;

@@ -904,56 +904,22 @@ mod tests {
     #[test]
     fn the_ranker_decides_named_core_concepts_and_explains_them() {
         let l = ranked();
-        assert!(
-            l.version()
-                .ends_with(&format!("+ranker:{}", rank::Ranker::bundled().id())),
-            "{}",
-            l.version()
-        );
-        let p = paper(
-            "PagedAttention for KV Cache Serving",
-            "We propose a KV cache manager. We evaluate it on HumanEval.",
-        );
+        assert!(l.version().ends_with(&format!("+ranker:{}", rank::Ranker::bundled().id())), "{}", l.version());
+        let p = paper("PagedAttention for KV Cache Serving", "We propose a KV cache manager. We evaluate it on HumanEval.");
         let linked = l.link(&p);
-        let kv = linked
-            .cores
-            .iter()
-            .find(|c| l.ontology().concepts[c.concept].id == "kv-cache")
-            .expect("a core candidate");
+        let core = |id: &str| linked.cores.iter().find(|c| l.ontology().concepts[c.concept].id == id);
+        let kv = core("kv-cache").expect("a core candidate");
         assert!(kv.ranked && kv.probability.unwrap() >= l.ranker().unwrap().threshold);
-        let tag = linked
-            .tags
-            .iter()
-            .find(|t| t.id == "kv-cache")
-            .expect("kept");
-        assert_eq!(
-            tag.score,
-            round(kv.probability.unwrap()),
-            "a kept core concept is scored with its probability"
-        );
-        assert!(
-            tag.evidence
-                .iter()
-                .any(|e| e.via.as_deref() == Some("paged-attention")),
-            "its branch is its provenance"
-        );
+        let tag = linked.tags.iter().find(|t| t.id == "kv-cache").expect("kept");
+        assert_eq!(tag.score, round(kv.probability.unwrap()), "a kept core concept is scored with its probability");
+        assert!(tag.evidence.iter().any(|e| e.via.as_deref() == Some("paged-attention")), "its branch is its provenance");
         // A benchmark the paper only evaluates on is named, weighed, and not its subject.
-        let bench = linked
-            .cores
-            .iter()
-            .find(|c| l.ontology().concepts[c.concept].id == "code-benchmarks")
-            .expect("weighed");
+        let bench = core("code-benchmarks").expect("weighed");
         assert!(bench.probability.unwrap() < l.ranker().unwrap().threshold);
-        assert!(
-            !linked
-                .tags
-                .iter()
-                .any(|t| t.id == "code-benchmarks" || t.id == "humaneval"),
-            "{:?}",
-            ids(&l.tag(&p))
-        );
+        assert!(!linked.tags.iter().any(|t| t.id == "code-benchmarks" || t.id == "humaneval"), "{:?}", ids(&l.tag(&p)));
         // The same paper without a ranker: every candidate at the threshold.
-        assert!(!linker().link(&p).tags.is_empty() && linker().link(&p).cores.is_empty());
+        let plain = linker().link(&p);
+        assert!(!plain.tags.is_empty() && plain.cores.is_empty());
     }
 
     #[test]
@@ -963,20 +929,9 @@ mod tests {
         let linked = l.link(&p);
         for c in &linked.cores {
             assert!(!c.ranked, "{}", l.ontology().concepts[c.concept].id);
-            assert_eq!(
-                c.decide(l.ranker().unwrap(), l.config().min_score)
-                    .is_some(),
-                c.score() >= l.config().min_score
-            );
+            assert_eq!(c.decide(l.ranker().unwrap(), l.config().min_score).is_some(), c.score() >= l.config().min_score);
         }
-        assert!(
-            linked
-                .tags
-                .iter()
-                .all(|t| !t.core || t.score >= l.config().min_score),
-            "{:?}",
-            linked.tags
-        );
+        assert!(linked.tags.iter().all(|t| !t.core || t.score >= l.config().min_score), "{:?}", linked.tags);
     }
 
     #[test]
@@ -989,10 +944,7 @@ mod tests {
         let with = Linker::new(o, LinkConfig::default()).with_ranker(Some(rank::Ranker::bundled()));
         assert!(with.ranker().is_none());
         assert_eq!(with.version(), plain.version());
-        let p = paper(
-            "Key-value cache eviction",
-            "We evict entries of the key-value cache.",
-        );
+        let p = paper("Key-value cache eviction", "We evict entries of the key-value cache.");
         assert_eq!(with.tag(&p), plain.tag(&p));
     }
 
