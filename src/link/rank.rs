@@ -24,19 +24,19 @@ use std::fmt::Write as _;
 /// the strongest weak candidate of papers outside the field (a PDE paper's "linear space" as
 /// model architecture), so they are left out.
 pub const FEATURES: [&str; N] = [
-    "score", // the core concept's score before ranking: the best of its own, its branch's best and their noisy-or
-    "own",   // the score of the concept's own mentions
-    "branch", // the best score of a narrower concept in its branch
-    "title", // a string match of the concept or its branch in the title
-    "title_own", // a string match of the concept itself in the title
-    "mentions", // ln(1 + string-matched mentions of the concept and its branch)
-    "first", // a string match in the abstract's first sentence
-    "scope", // summed weight of scope-note words (the scope matcher)
+    "score",         // the core concept's score before ranking: the best of its own, its branch's best and their noisy-or
+    "own",           // the score of the concept's own mentions
+    "branch",        // the best score of a narrower concept in its branch
+    "title",         // a string match of the concept or its branch in the title
+    "title_own",     // a string match of the concept itself in the title
+    "mentions",      // ln(1 + string-matched mentions of the concept and its branch)
+    "first",         // a string match in the abstract's first sentence
+    "scope",         // summed weight of scope-note words (the scope matcher)
     "narrower_core", // the best score of a narrower core concept of the paper
-    "broader_core", // the best score of a broader core concept of the paper
-    "depth", // number of core ancestors in the ontology
-    "max_weight", // the strongest single string-matched mention
-    "semantic", // the best similarity of a semantic-matcher mention (0 when semantic linking is off)
+    "broader_core",  // the best score of a broader core concept of the paper
+    "depth",         // number of core ancestors in the ontology
+    "max_weight",    // the strongest single string-matched mention
+    "semantic",      // the best similarity of a semantic-matcher mention (0 when semantic linking is off)
 ];
 
 /// Number of features.
@@ -330,7 +330,8 @@ impl GoldPaper {
 }
 
 /// Train on every paper: the ranker's examples are the candidates it decides; the gold
-/// concepts among the others that are not kept count as missed.
+/// concepts among the others that the threshold does not keep count as missed (those it keeps
+/// are left out of the choice of the ranker's threshold).
 pub fn train_on(papers: &[&GoldPaper], l2: f64) -> Ranker {
     let all = papers.iter().flat_map(|p| p.candidates.iter());
     let examples: Vec<Example> = all
