@@ -259,13 +259,8 @@ fn bench_tag(inputs: &[String], link: &crate::cli::tag::LinkArgs) -> Result<u8> 
     let t = Instant::now();
     let linker = link.linker()?;
     println!("ontology load + automaton build + keyphrase table: {:.1} ms ({} concepts)", t.elapsed().as_secs_f64() * 1000.0, linker.ontology().concepts.len());
-    let mut papers = Vec::new();
-    let cfg = ReadConfig { merge: false, ..Default::default() };
     let t = Instant::now();
-    read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
-        papers.push(p);
-        Ok(())
-    })?;
+    let papers = crate::cli::papers::read_unmerged(inputs)?;
     report("read (parse + clean)", papers.len() as u64, t.elapsed().as_secs_f64(), None);
     let t = Instant::now();
     let (tags, entities, keywords): (u64, u64, u64) = papers.par_iter().map(|p| linker.tag(p)).map(|t| (t.concepts.len() as u64, t.entities.len() as u64, t.keywords.len() as u64)).reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
@@ -315,13 +310,8 @@ fn bench_ner(inputs: &[String], model: &str) -> Result<u8> {
     let t = Instant::now();
     let tagger = topicgraph::extract::ner::Tagger::resolve(model)?;
     println!("model {} load: {:.1} ms ({} feature rows)", tagger.id(), t.elapsed().as_secs_f64() * 1000.0, tagger.rows());
-    let mut papers = Vec::new();
-    let cfg = ReadConfig { merge: false, ..Default::default() };
     let t = Instant::now();
-    read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
-        papers.push(p);
-        Ok(())
-    })?;
+    let papers = crate::cli::papers::read_unmerged(inputs)?;
     report("read (parse + clean)", papers.len() as u64, t.elapsed().as_secs_f64(), None);
     let t = Instant::now();
     let spans: u64 = papers.par_iter().map(|p| (tagger.tag(&p.title).len() + tagger.tag(&p.abstract_text).len()) as u64).sum();

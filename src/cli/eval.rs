@@ -8,8 +8,6 @@ use std::collections::HashMap;
 use std::io::Write;
 use topicgraph::extract::keyphrase::eval::{evaluate, GoldFormat};
 use topicgraph::eval::{evaluate as evaluate_concepts, ConceptTable, Counts, LabelResolver, Labels, UNRESOLVED_PREFIX};
-use topicgraph::ingest::read::Quiet;
-use topicgraph::ingest::{read_inputs, InputFormat, ReadConfig};
 use topicgraph::ontology::Ontology;
 
 /// Score tags against a gold standard (micro-averaged, as shared/eval/ANNOTATION.md defines).
@@ -132,7 +130,7 @@ pub fn run(args: EvalArgs) -> Result<u8> {
         read_jsonl(p)?.iter().filter_map(|v| Some((v.get("id")?.as_str()?.to_string(), labels(v)))).collect()
     } else {
         let linker = linker.as_ref().expect("tagging on the fly");
-        read_papers(&args.input)?.par_iter().map(|p| (p.id.clone(), Labels::from_json(&serde_json::to_value(linker.tag(p)).expect("tags serialise")))).collect()
+        crate::cli::papers::read_unmerged(&args.input)?.par_iter().map(|p| (p.id.clone(), Labels::from_json(&serde_json::to_value(linker.tag(p)).expect("tags serialise")))).collect()
     };
     let r = evaluate_concepts(&gold, &pred, table.as_ref());
     let mut out = std::io::stdout().lock();
@@ -177,17 +175,6 @@ fn concept_table(args: &EvalArgs) -> Result<Option<ConceptTable>> {
     }
 }
 
-/// The papers of the inputs, as read (no merging: the gold standard's ids).
-fn read_papers(inputs: &[String]) -> Result<Vec<topicgraph::model::Paper>> {
-    let mut papers = Vec::new();
-    let cfg = ReadConfig { merge: false, format: InputFormat::Auto, ..Default::default() };
-    read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
-        papers.push(p);
-        Ok(())
-    })?;
-    Ok(papers)
-}
-
 /// `--train-ranker`: cross-validate, then train on every gold paper and write the model.
 fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     use topicgraph::link::rank::{cross_validate, train_on, GoldCandidate, GoldPaper};
@@ -199,7 +186,7 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     if !o.concepts.iter().any(|c| c.core) {
         bail!("the ontology has no core concepts (tg:core): there is nothing for a ranker to decide");
     }
-    let papers: HashMap<String, topicgraph::model::Paper> = read_papers(&args.input)?.into_iter().map(|p| (p.id.clone(), p)).collect();
+    let papers: HashMap<String, topicgraph::model::Paper> = crate::cli::papers::read_unmerged(&args.input)?.into_iter().map(|p| (p.id.clone(), p)).collect();
     let min_score = linker.config().min_score;
     let gold_papers: Vec<GoldPaper> = gold
         .par_iter()

@@ -79,6 +79,18 @@ pub fn run(args: PapersArgs) -> Result<u8> {
 /// Write the papers `read` yields to `out` as JSON Lines, one paper a line (see
 /// [`with_output`]); returns what the reader counted. The reader serialises them
 /// ([`Sink::JsonLines`]).
+/// Every paper of the inputs in memory, as read: not merged, so each keeps its own id (gold
+/// standards, benchmarks).
+pub fn read_unmerged(inputs: &[String]) -> Result<Vec<topicgraph::model::Paper>> {
+    let mut papers = Vec::new();
+    let cfg = ReadConfig { merge: false, ..Default::default() };
+    topicgraph::ingest::read_inputs(inputs, &cfg, &mut topicgraph::ingest::read::Quiet, &mut |p| {
+        papers.push(p);
+        Ok(())
+    })?;
+    Ok(papers)
+}
+
 pub fn write_papers(out: &str, read: impl FnOnce(Sink) -> Result<ReadSummary, IngestError>) -> Result<ReadSummary> {
     with_output(out, |w| read(Sink::JsonLines(&mut |line| w.write_all(line))).map_err(anyhow::Error::from))
 }

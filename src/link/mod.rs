@@ -236,6 +236,14 @@ pub struct Candidate {
     pub evidence: Vec<Evidence>,
 }
 
+impl Candidate {
+    /// Whether its mentions count as evidence: tagged or below the threshold, not an
+    /// unsupported or blocked acronym.
+    pub fn counts(&self) -> bool {
+        matches!(self.decision, Decision::Tagged | Decision::BelowThreshold)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Tagged,
@@ -527,9 +535,8 @@ impl Linker {
     /// The core candidates of a paper and their features ([`rank::FEATURES`]), with the
     /// ranker's probability when one is given. Roots of the hierarchy are left out.
     fn cores(&self, doc: &Document, candidates: &[Candidate], ranker: Option<&rank::Ranker>) -> Vec<CoreCandidate> {
-        let live: Vec<&Candidate> = candidates.iter().filter(|c| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold)).collect();
+        let live: Vec<&Candidate> = candidates.iter().filter(|c| c.counts()).collect();
         let first_sentence_end = doc.field(Field::Abstract).map_or(0, |f| f.sentence.iter().position(|&s| s > 0).map_or(usize::MAX, |k| f.words[k].start));
-        let noisy_or = |ws: &mut dyn Iterator<Item = f64>| 1.0 - ws.map(|w| 1.0 - w).product::<f64>();
         struct Raw<'a> {
             concept: usize,
             score: f64,
@@ -549,7 +556,7 @@ impl Linker {
             let own_c = members.iter().find(|c| c.concept == core);
             let own = own_c.map_or(0.0, |c| c.score);
             let branch = members.iter().filter(|c| c.concept != core).map(|c| c.score).fold(0.0, f64::max);
-            let or = noisy_or(&mut members.iter().map(|c| c.score));
+            let or = noisy_or(members.iter().map(|c| c.score));
             let mut lexical: Vec<&Evidence> = members.iter().flat_map(|c| c.evidence.iter()).filter(|e| e.matcher == "lexical").collect();
             lexical.sort_by(|a, b| a.field.cmp(&b.field).then(a.start.cmp(&b.start)).then(a.end.cmp(&b.end)));
             lexical.dedup_by(|a, b| a.field == b.field && a.start == b.start && a.end == b.end);
@@ -685,7 +692,7 @@ impl Linker {
         // several weak mentions of one topic (speculative decoding, early exit) add up.
         if self.config.aggregate {
             let mut branch: BTreeMap<usize, Vec<&Candidate>> = BTreeMap::new();
-            for c in candidates.iter().filter(|c| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold)) {
+            for c in candidates.iter().filter(|c| c.counts()) {
                 for &core in &self.core_of[c.concept] {
                     branch.entry(core).or_default().push(c);
                 }
@@ -694,7 +701,7 @@ impl Linker {
                 if members.len() < 2 {
                     continue;
                 }
-                let score = 1.0 - members.iter().map(|c| 1.0 - c.score).product::<f64>();
+                let score = noisy_or(members.iter().map(|c| c.score));
                 if score < self.config.min_score {
                     continue;
                 }
@@ -752,7 +759,6 @@ impl Linker {
     /// of the hierarchy by the score threshold as without a ranker.
     fn ranked_tags(&self, candidates: &[Candidate], cores: &[CoreCandidate], r: &rank::Ranker) -> Vec<ConceptTag> {
         let o = &self.ontology;
-        let live = |c: &&Candidate| matches!(c.decision, Decision::Tagged | Decision::BelowThreshold);
         let kept: BTreeMap<usize, f64> = cores.iter().filter_map(|c| c.decide(r, self.config.min_score).map(|p| (c.concept, p))).collect();
         // A root above a kept core concept stays only when the paper is about it in general
         // too: its own mentions reach `general_score` (the most-specific rule of
@@ -782,10 +788,10 @@ impl Linker {
         }
         for (&core, &p) in &kept {
             let t = &o.concepts[core];
-            let mut evidence: Vec<Evidence> = candidates.iter().filter(live).find(|c| c.concept == core).map(|c| c.evidence.clone()).unwrap_or_default();
+            let mut evidence: Vec<Evidence> = candidates.iter().filter(|c| c.counts()).find(|c| c.concept == core).map(|c| c.evidence.clone()).unwrap_or_default();
             // Every tagged concept of the branch says where the core concept comes from (its
             // provenance); weaker ones while there is room.
-            let mut members: Vec<&Candidate> = candidates.iter().filter(live).filter(|c| c.concept != core && self.core_of[c.concept].contains(&core)).collect();
+            let mut members: Vec<&Candidate> = candidates.iter().filter(|c| c.counts() && c.concept != core && self.core_of[c.concept].contains(&core)).collect();
             members.sort_by_key(|c| c.decision != Decision::Tagged);
             for m in members {
                 let via = o.concepts[m.concept].id.as_str();
@@ -804,6 +810,11 @@ impl Linker {
         self.add_broader(&mut tags, &tagged);
         sorted(tags)
     }
+}
+
+/// The probability that at least one of independent pieces of evidence holds: `1 - prod(1 - w)`.
+fn noisy_or(weights: impl Iterator<Item = f64>) -> f64 {
+    1.0 - weights.map(|w| 1.0 - w).product::<f64>()
 }
 
 /// The tags, best first, then by id.
