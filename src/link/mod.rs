@@ -617,7 +617,7 @@ impl Linker {
                 for (k, w) in f.words.iter().enumerate() {
                     // The short form inside the definition's parentheses is the same mention as
                     // its long form: not counted twice.
-                    if crate::text::acronym_key(&w.text) != key || (f.field == d.field && w.start == d.short_start) {
+                    if !crate::text::has_acronym_key(&w.text, &key) || (f.field == d.field && w.start == d.short_start) {
                         continue;
                     }
                     for &c in &meant {

@@ -230,6 +230,12 @@ pub fn acronym_key(word: &str) -> String {
     }
 }
 
+/// `acronym_key(word) == key`, without building the word's key when its first letter
+/// already differs (the common case when a defined acronym is looked for in every word).
+pub fn has_acronym_key(word: &str, key: &str) -> bool {
+    word.chars().find(|&c| c != '-') == key.chars().next() && acronym_key(word) == key
+}
+
 /// A stable slug for a label: lowercase ASCII letters and digits joined by hyphens.
 pub fn slugify(label: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -336,6 +342,9 @@ mod tests {
         assert_eq!(acronym_key("LLMs"), "LLM");
         assert_eq!(acronym_key("MoEs"), "MoE");
         assert_eq!(acronym_key("MoE"), "MoE");
+        for (word, key) in [("LLMs", "LLM"), ("MoE", "MoE"), ("-MoE", "MoE"), ("Mo-E", "MoE"), ("MOE", "MoE"), ("LLM", "LLMs"), ("", ""), ("-", "")] {
+            assert_eq!(has_acronym_key(word, key), acronym_key(word) == key, "{word} {key}");
+        }
     }
 
     #[test]

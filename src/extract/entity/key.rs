@@ -9,7 +9,8 @@ use unicode_normalization::UnicodeNormalization;
 /// leading or trailing separators. Dots survive only between two alphanumerics (`3.1`,
 /// `llama.cpp`), so a sentence end never becomes part of a key.
 pub fn entity_key(text: &str) -> String {
-    let chars: Vec<char> = text.nfkc().flat_map(char::to_lowercase).collect();
+    // ASCII is its own NFKC form, and lower-cases byte by byte: most names take this path.
+    let chars: Vec<char> = if text.is_ascii() { text.bytes().map(|b| char::from(b.to_ascii_lowercase())).collect() } else { text.nfkc().flat_map(char::to_lowercase).collect() };
     let mut out = String::with_capacity(chars.len());
     let mut gap = false;
     for (i, &c) in chars.iter().enumerate() {

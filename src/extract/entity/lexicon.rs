@@ -251,6 +251,12 @@ pub fn is_venue(text: &str) -> bool {
         "cvpr", "iccv", "eccv", "neurips", "nips", "icml", "iclr", "acl", "emnlp", "naacl", "eacl", "coling", "aaai", "ijcai", "kdd", "www", "sigir", "sigmod", "vldb", "icra",
         "iros", "corl", "rss", "miccai", "interspeech", "icassp", "wacv", "bmvc", "tpami", "jmlr", "tmlr", "arxiv", "osdi", "sosp", "nsdi", "eurosys", "asplos", "isca", "micro",
     ];
+    if text.is_ascii() {
+        // The same test without building strings: most names are ASCII.
+        let n = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let mut rest = text[n..].bytes().filter(|&b| !char::from(b).is_whitespace() && b != b'-' && b != b'\'').peekable();
+        return VENUES.iter().any(|v| v.eq_ignore_ascii_case(&text[..n])) && rest.peek().is_some() && rest.all(|b| b.is_ascii_digit());
+    }
     let letters: String = text.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
     let rest: String = text.chars().skip_while(|c| c.is_alphabetic()).filter(|c| !c.is_whitespace() && *c != '-' && *c != '\'').collect();
     VENUES.contains(&letters.as_str()) && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
@@ -259,6 +265,16 @@ pub fn is_venue(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn venues_with_a_year_are_no_names() {
+        for t in ["NeurIPS 2024", "ICML-2023", "CVPR'24", "iclr2025", "NeurIPS\u{a0}2024"] {
+            assert!(is_venue(t), "{t}");
+        }
+        for t in ["NeurIPS", "NeurIPSx 2024", "ICML 2023b", "CVPR ’24", "Llama 3", "ÉCCV 2024"] {
+            assert!(!is_venue(t), "{t}");
+        }
+    }
 
     #[test]
     fn heads_type_names_by_the_papers_wording() {

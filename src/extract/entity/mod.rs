@@ -385,6 +385,12 @@ fn shape(text: &str) -> Shape {
     }
 }
 
+/// A proposal for a name not in the gazetteer, under its own key.
+fn own_name(field: Field, start: usize, end: usize, text: String, key: String, rule: EntityRule, weight: f64) -> Proposal {
+    let family = size_family(&key);
+    Proposal { field, start, end, text, key, family, entry: None, rule, weight, kind: None, cue: None, url: None, alias_of: None }
+}
+
 /// Function words that may sit inside a title-case name ("Art of Problem Solving").
 const INNER: &[&str] = &["of", "for", "in", "on", "with", "to", "via", "the", "a", "an", "from", "and"];
 
@@ -528,14 +534,17 @@ impl EntityExtractor {
     /// A proposal for the name at `start..end` of a field: a gazetteer entry's key when the
     /// span is one, else the name's own key.
     fn name(&self, v: &View, start: usize, end: usize, gaz: &HashMap<(Field, usize, usize), usize>, props: &[Proposal], rule: EntityRule, weight: f64) -> Proposal {
-        let text = v.f.slice(start, end);
         if let Some(&i) = gaz.get(&(v.f.field, start, end)) {
-            let g = &props[i];
-            return Proposal { rule, weight, kind: None, cue: None, url: None, alias_of: None, ..g.clone() };
+            return self.gazetteer_name(&props[i], rule, weight);
         }
+        let text = v.f.slice(start, end);
         let key = entity_key(&text);
-        let family = size_family(&key);
-        Proposal { field: v.f.field, start, end, text, key, family, entry: None, rule, weight, kind: None, cue: None, url: None, alias_of: None }
+        own_name(v.f.field, start, end, text, key, rule, weight)
+    }
+
+    /// A name that is a gazetteer match: the match's proposal under another rule.
+    fn gazetteer_name(&self, g: &Proposal, rule: EntityRule, weight: f64) -> Proposal {
+        Proposal { rule, weight, kind: None, cue: None, url: None, alias_of: None, ..g.clone() }
     }
 
     /// Whether a proposed name (not from the gazetteer) may be an entity.
@@ -546,9 +555,13 @@ impl EntityExtractor {
     /// `strong`: the paper itself names it ("we introduce Distilling step-by-step"), so a
     /// written name that is also a label of an ontology topic is still the paper's artifact.
     fn acceptable_as(&self, text: &str, generic: &HashSet<String>, strong: bool) -> bool {
+        self.acceptable_key(text, &entity_key(text), generic, strong)
+    }
+
+    /// [`EntityExtractor::acceptable_as`] with the name's key already made.
+    fn acceptable_key(&self, text: &str, key: &str, generic: &HashSet<String>, strong: bool) -> bool {
         let lower = text.to_lowercase();
-        let key = entity_key(text);
-        if key.chars().filter(|c| c.is_alphanumeric()).count() < 2 || self.lex.is_generic(&lower) || self.lex.is_generic(&key) || generic.contains(&key) {
+        if key.chars().filter(|c| c.is_alphanumeric()).count() < 2 || self.lex.is_generic(&lower) || self.lex.is_generic(key) || generic.contains(key) {
             return false;
         }
         if text.chars().next().is_some_and(|c| c.is_ascii_digit()) || is_hardware(text) || lexicon::is_venue(text) {
@@ -907,18 +920,23 @@ impl EntityExtractor {
         let strong = matches!(rule, EntityRule::Introduced | EntityRule::Named | EntityRule::Apposition);
         // One plain capitalised word (or surnames joined, "Keller-Segel") at a sentence start,
         // or for a weak cue, is no name ("Subsequently, the ...", "on Hardy spaces").
-        let plain = a == b && plain_capitalized(v.text(a));
-        let at_start = a == 0 || v.atoms[a - 1].sentence != v.atoms[a].sentence;
-        if plain && !gaz.contains_key(&(v.f.field, s, e)) && (at_start || matches!(rule, EntityRule::TypeHead | EntityRule::EvaluatedOn)) {
-            return false;
-        }
-        if !gaz.contains_key(&(v.f.field, s, e)) && a < b && is_task_phrase(&text) {
-            return false;
-        }
-        if !gaz.contains_key(&(v.f.field, s, e)) && !self.acceptable_as(&text, generic, strong) {
-            return false;
-        }
-        let p = self.name(v, s, e, gaz, props, rule, weight);
+        let p = if let Some(&g) = gaz.get(&(v.f.field, s, e)) {
+            self.gazetteer_name(&props[g], rule, weight)
+        } else {
+            let plain = a == b && plain_capitalized(v.text(a));
+            let at_start = a == 0 || v.atoms[a - 1].sentence != v.atoms[a].sentence;
+            if plain && (at_start || matches!(rule, EntityRule::TypeHead | EntityRule::EvaluatedOn)) {
+                return false;
+            }
+            if a < b && is_task_phrase(&text) {
+                return false;
+            }
+            let key = entity_key(&text);
+            if !self.acceptable_key(&text, &key, generic, strong) {
+                return false;
+            }
+            own_name(v.f.field, s, e, text, key, rule, weight)
+        };
         props.push(Proposal { kind, cue: Some(cue.to_string()), ..p });
         true
     }
