@@ -137,12 +137,18 @@ fn push_words(out: &mut Vec<Word>, ti: usize, start: usize, atom: &str) {
 /// (`multi-modal`) and its closed form (`multimodal`) stem differently. Words with digits
 /// are only lowercased (`FP8`, `o1`).
 pub fn stem(word: &str) -> String {
-    let mut w = String::with_capacity(word.len());
-    if word.is_ascii() {
-        w.extend(word.bytes().filter(|&b| b != b'\'').map(|b| b.to_ascii_lowercase() as char));
+    // Every step below edits `w` in place: stemming runs for each word of each paper.
+    let mut w = if word.is_ascii() {
+        let mut w = word.to_ascii_lowercase();
+        if w.contains('\'') {
+            w.retain(|c| c != '\'');
+        }
+        w
     } else {
+        let mut w = String::with_capacity(word.len());
         w.extend(word.chars().filter(|c| *c != '\'' && *c != '’').flat_map(char::to_lowercase));
-    }
+        w
+    };
     // Acronym plurals: "LLMs", "MoEs", "GPUs" (capitals then a lowercase s).
     let acronym_plural = word.len() >= 3 && word.ends_with('s') && word[..word.len() - 1].chars().filter(|c| c.is_uppercase()).count() >= 2;
     if acronym_plural {
@@ -153,9 +159,11 @@ pub fn stem(word: &str) -> String {
         return w;
     }
     let has_vowel = |s: &str| s.bytes().any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
-    if let Some(base) = w.strip_suffix("ies").or_else(|| w.strip_suffix("ied")) {
-        if base.len() >= 2 {
-            return format!("{base}y");
+    if let Some(n) = w.strip_suffix("ies").or_else(|| w.strip_suffix("ied")).map(str::len) {
+        if n >= 2 {
+            w.truncate(n);
+            w.push('y');
+            return w;
         }
     }
     let mut stripped = false;
@@ -164,11 +172,11 @@ pub fn stem(word: &str) -> String {
     } else if w.ends_with('s') && !["ss", "us", "is", "ys", "ias"].iter().any(|s| w.ends_with(s)) && !(w.len() <= 4 && w.ends_with("as")) {
         w.pop();
     }
-    if let Some(base) = w.strip_suffix("ing").filter(|b| b.len() >= 3 && has_vowel(b)) {
-        w = base.to_string();
+    if let Some(n) = w.strip_suffix("ing").filter(|b| b.len() >= 3 && has_vowel(b)).map(str::len) {
+        w.truncate(n);
         stripped = true;
-    } else if let Some(base) = w.strip_suffix("ed").filter(|b| b.len() >= 3 && has_vowel(b)) {
-        w = base.to_string();
+    } else if let Some(n) = w.strip_suffix("ed").filter(|b| b.len() >= 3 && has_vowel(b)).map(str::len) {
+        w.truncate(n);
         stripped = true;
     }
     if stripped {

@@ -271,9 +271,10 @@ impl KeyphraseExtractor {
                 *tf.entry(i.stem).or_insert(0) += 1;
             }
         }
-        let weight = |stem: u64| -> f64 { (tf.get(&stem).copied().unwrap_or(1) as f64).powf(self.config.tf_exponent) * self.table.idf(stem) };
+        // Each distinct stem's weight, once: a table lookup is a cache miss.
+        let weight: HashedMap<f64> = tf.iter().map(|(&stem, &n)| (stem, (n as f64).powf(self.config.tf_exponent) * self.table.idf(stem))).collect();
         // Each content atom's weight, once (candidate windows overlap).
-        let weights: Vec<Vec<f64>> = fields.iter().map(|fd| fd.info.iter().map(|i| if i.kind == Kind::Content { weight(i.stem) } else { 0.0 }).collect()).collect();
+        let weights: Vec<Vec<f64>> = fields.iter().map(|fd| fd.info.iter().map(|i| if i.kind == Kind::Content { weight[&i.stem] } else { 0.0 }).collect()).collect();
 
         // Candidates, merged by normalised form.
         struct Cand {
