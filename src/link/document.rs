@@ -75,6 +75,20 @@ impl FieldText {
         self.str(start, end).to_string()
     }
 
+    /// The code-point offset of every occurrence of `needle` in the text, overlapping ones
+    /// included (a fast byte search: UTF-8 matches start on code-point boundaries).
+    pub fn find_all(&self, needle: &memchr::memmem::Finder) -> Vec<usize> {
+        let hay = self.text.as_bytes();
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(p) = needle.find(&hay[from..]) {
+            let b = from + p;
+            out.push(self.bytes.partition_point(|&x| x < b));
+            from = b + 1;
+        }
+        out
+    }
+
     /// [`FieldText::slice`], borrowed.
     pub fn str(&self, start: usize, end: usize) -> &str {
         let n = self.chars.len();

@@ -96,6 +96,10 @@ pub fn words(tokens: &[Token]) -> Vec<Word> {
 
 /// A text's code points, and the byte offset of each with the text's length last.
 pub fn char_index(text: &str) -> (Vec<char>, Vec<usize>) {
+    if text.is_ascii() {
+        // One byte per code point: both vectors fill without decoding (most abstracts).
+        return (text.bytes().map(char::from).collect(), (0..=text.len()).collect());
+    }
     let mut chars = Vec::with_capacity(text.len());
     let mut bytes = Vec::with_capacity(text.len() + 1);
     for (b, c) in text.char_indices() {

@@ -1464,14 +1464,15 @@ impl EntityExtractor {
             if a.entry.is_some() && a.rules.len() == 1 {
                 continue; // the gazetteer already found every use
             }
+            let finders: Vec<(&String, memchr::memmem::Finder)> = forms.iter().map(|f| (f, memchr::memmem::Finder::new(f.as_bytes()))).collect();
             for v in views {
-                for form in &forms {
-                    for (s, e) in find_word(&v.f.chars, form) {
+                for (form, finder) in &finders {
+                    for (s, e) in find_word(v.f, finder, form.chars().count()) {
                         if v.urls.iter().any(|&(us, ue)| s < ue && e > us) {
                             continue;
                         }
                         if !a.spans.iter().any(|(f, ss, ee, _)| *f == v.f.field && *ss == s && *ee == e) {
-                            a.spans.push((v.f.field, s, e, form.clone()));
+                            a.spans.push((v.f.field, s, e, (*form).clone()));
                         }
                     }
                 }
@@ -1570,32 +1571,25 @@ fn shape_type(text: &str) -> Option<EntityType> {
 }
 
 /// Code-point spans where `form` occurs as a whole name (not inside a longer atom).
-fn find_word(chars: &[char], form: &str) -> Vec<(usize, usize)> {
-    let needle: Vec<char> = form.chars().collect();
-    let n = needle.len();
-    let mut out = Vec::new();
-    if n == 0 || chars.len() < n {
-        return out;
+/// Where a name occurs in a field as a word of its own (`n`: its length in code points).
+fn find_word(f: &FieldText, form: &memchr::memmem::Finder, n: usize) -> Vec<(usize, usize)> {
+    let chars = &f.chars;
+    if n == 0 {
+        return Vec::new();
     }
     let joins = |c: char| c.is_alphanumeric() || c == '+';
-    for p in 0..=chars.len() - n {
-        if chars[p] != needle[0] || chars[p..p + n] != needle[..] {
-            continue;
-        }
+    let whole = |p: usize| {
         let before_ok = p == 0 || (!joins(chars[p - 1]) && !(matches!(chars[p - 1], '-' | '_' | '.' | '@') && p >= 2 && chars[p - 2].is_alphanumeric()));
-        let after = chars.get(p + n).copied();
-        let after_ok = match after {
+        let after_ok = match chars.get(p + n).copied() {
             None => true,
             Some(c) if joins(c) => false,
             Some('-' | '_' | '@') => !chars.get(p + n + 1).is_some_and(|c| c.is_alphanumeric()),
             Some('.') => !chars.get(p + n + 1).is_some_and(|c| c.is_ascii_digit()),
             _ => true,
         };
-        if before_ok && after_ok {
-            out.push((p, p + n));
-        }
-    }
-    out
+        before_ok && after_ok
+    };
+    f.find_all(form).into_iter().filter(|&p| whole(p)).map(|p| (p, p + n)).collect()
 }
 
 #[cfg(test)]
