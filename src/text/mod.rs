@@ -144,7 +144,7 @@ pub fn stem(word: &str) -> String {
     // Every step below edits `w` in place: stemming runs for each word of each paper.
     let mut w = if word.is_ascii() {
         let mut w = word.to_ascii_lowercase();
-        if w.contains('\'') {
+        if w.bytes().any(|b| b == b'\'') {
             w.retain(|c| c != '\'');
         }
         w
