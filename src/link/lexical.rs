@@ -7,8 +7,8 @@ use crate::link::{Matcher, Mention, Rule};
 use crate::ontology::{LabelKind, Ontology};
 use crate::text::{acronym_key, is_cased_name, label_key, looks_like_acronym};
 use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind};
 use rustc_hash::FxHashMap as HashMap;
 
 /// A label that a key stands for.
@@ -24,8 +24,8 @@ struct Target {
 }
 
 pub struct LexicalMatcher {
-    /// Anchored DFA over label keys: walked from each word start only.
-    automaton: DFA,
+    /// Automaton over label keys, walked anchored from each word start only.
+    automaton: NFA,
     targets: Vec<Vec<Target>>,
     /// Byte length of each pattern (key).
     pattern_len: Vec<usize>,
@@ -71,9 +71,9 @@ impl LexicalMatcher {
                 }
             }
         }
-        // An anchored DFA: a match must start where a word starts, so the automaton is
+        // Anchored: a match must start where a word starts, so the automaton is
         // walked from word starts only, over the stems that follow, and stops when it dies.
-        let automaton = DFA::builder().match_kind(MatchKind::Standard).start_kind(StartKind::Anchored).build(&patterns).expect("label automaton builds");
+        let automaton = NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(&patterns).expect("label automaton builds");
         let pattern_len = patterns.iter().map(String::len).collect();
         LexicalMatcher { automaton, targets, pattern_len, acronyms, by_key }
     }
