@@ -7,8 +7,8 @@
 use super::key::{compact, entity_key};
 use super::EntityType;
 use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind};
 use rustc_hash::FxHashMap as HashMap;
 
 /// The bundled gazetteer.
@@ -41,9 +41,9 @@ pub struct GazetteerError {
 
 pub struct Gazetteer {
     pub entries: Vec<Entry>,
-    /// Separator-free forms, as an anchored DFA walked from word starts only: pattern i
+    /// Separator-free forms, as an automaton walked anchored from word starts only: pattern i
     /// belongs to entry `owner[i]`.
-    automaton: DFA,
+    automaton: NFA,
     owner: Vec<usize>,
     /// Byte length of each pattern.
     pattern_len: Vec<usize>,
@@ -100,7 +100,7 @@ impl Gazetteer {
                 breaks.push(form_breaks(f));
             }
         }
-        let automaton = DFA::builder().match_kind(MatchKind::Standard).start_kind(StartKind::Anchored).build(&patterns).expect("gazetteer automaton");
+        let automaton = NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(&patterns).expect("gazetteer automaton");
         let pattern_len = patterns.iter().map(String::len).collect();
         Gazetteer { entries, automaton, owner, pattern_len, by_form, breaks }
     }
