@@ -142,7 +142,7 @@ impl HashingEmbedder {
     }
 
     fn one(&self, text: &str) -> Vec<f32> {
-        let stems: Vec<String> = words(&tokenize(text)).into_iter().map(|w| w.stem).filter(|s| s.chars().any(char::is_alphanumeric)).collect();
+        let stems: Vec<String> = words(&tokenize(text)).into_iter().map(|w| w.stem.into_string()).filter(|s| s.chars().any(char::is_alphanumeric)).collect();
         let mut counts: std::collections::BTreeMap<u64, f32> = std::collections::BTreeMap::new();
         for (i, s) in stems.iter().enumerate() {
             *counts.entry(fnv1a(s.as_bytes())).or_default() += 1.0;

@@ -143,7 +143,7 @@ impl LexicalMatcher {
             if w.text.chars().any(char::is_uppercase) {
                 if let Some(ts) = self.acronyms.get(&acronym_key(&w.text)) {
                     for t in ts {
-                        out.push(Mention::new(t.concept, f.field, w.start, w.end, w.text.clone(), Rule::Acronym, t.label.clone(), (k, k), 1));
+                        out.push(Mention::new(t.concept, f.field, w.start, w.end, w.text.to_string(), Rule::Acronym, t.label.clone(), (k, k), 1));
                     }
                 }
             }

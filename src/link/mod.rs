@@ -628,7 +628,7 @@ impl Linker {
                                 field: f.field,
                                 start: w.start,
                                 end: w.end,
-                                text: w.text.clone(),
+                                text: w.text.to_string(),
                                 rule: Rule::AcronymDefinition,
                                 label: d.long.clone(),
                                 matcher: "lexical",

@@ -33,7 +33,7 @@ pub struct ScopeMatcher {
 impl ScopeMatcher {
     pub fn new(o: &Ontology) -> ScopeMatcher {
         let stems_of = |text: &str| -> HashSet<String> {
-            words(&tokenize(text)).iter().map(|w| w.stem.clone()).filter(|s| s.len() >= 3 && !STOP.contains(&s.as_str()) && !s.bytes().all(|b| b.is_ascii_digit())).collect()
+            words(&tokenize(text)).iter().map(|w| w.stem.to_string()).filter(|s| s.len() >= 3 && !STOP.contains(&s.as_str()) && !s.bytes().all(|b| b.is_ascii_digit())).collect()
         };
         let notes: Vec<HashSet<String>> = o.concepts.iter().map(|c| c.scope_note.as_deref().map(stems_of).unwrap_or_default()).collect();
         let mut df: HashMap<&str, usize> = HashMap::default();
@@ -68,7 +68,7 @@ impl Matcher for ScopeMatcher {
         let mut firsts: Vec<(&str, &[(usize, f64)], Field, usize)> = Vec::new();
         for f in doc.fields.iter().filter(|f| f.field != Field::Keywords) {
             for (k, w) in f.words.iter().enumerate() {
-                if let Some(postings) = self.index.get(&w.stem) {
+                if let Some(postings) = self.index.get(w.stem.as_str()) {
                     if seen.insert(w.stem.as_str()) {
                         firsts.push((w.stem.as_str(), postings, f.field, k));
                     }
@@ -99,7 +99,7 @@ impl Matcher for ScopeMatcher {
             for &(stem, _, field, k) in firsts.iter().filter(|(_, postings, _, _)| postings.iter().any(|&(x, _)| x == c)) {
                 let Some(f) = doc.field(field) else { continue };
                 let w = &f.words[k];
-                out.push(Mention { concept: c, field, start: w.start, end: w.end, text: w.text.clone(), rule: Rule::Semantic, label: format!("scope: {stem}"), matcher: "scope", words: (k, k), label_words: 2, strength });
+                out.push(Mention { concept: c, field, start: w.start, end: w.end, text: w.text.to_string(), rule: Rule::Semantic, label: format!("scope: {stem}"), matcher: "scope", words: (k, k), label_words: 2, strength });
             }
         }
     }
@@ -108,7 +108,7 @@ impl Matcher for ScopeMatcher {
 /// Stems of a phrase, for tests.
 #[cfg(test)]
 fn stems(s: &str) -> Vec<String> {
-    s.split_whitespace().map(crate::text::stem).collect()
+    s.split_whitespace().map(|w| crate::text::stem(w).into_string()).collect()
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //! lowercase stem) and [`label_key`] (the separator-free key of a label, so `key-value
 //! cache`, `key value caches` and `KV cache`'s long form meet).
 
+use compact_str::CompactString;
+
 /// A token of the cleaned text, with half-open code-point offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -76,9 +78,9 @@ fn for_each_atom(text: &str, chars: &[char], bytes: &[usize], mut f: impl FnMut(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     /// As written.
-    pub text: String,
+    pub text: CompactString,
     /// Lowercase, singular (the case-insensitive matching form).
-    pub stem: String,
+    pub stem: CompactString,
     pub start: usize,
     pub end: usize,
     /// Index of the atom this word belongs to.
@@ -128,7 +130,7 @@ fn push_words(out: &mut Vec<Word>, ti: usize, start: usize, atom: &str) {
     for part in atom.split(['-', '_']) {
         let len = part.chars().count();
         if !part.is_empty() {
-            out.push(Word { text: part.to_string(), stem: stem(part), start: offset, end: offset + len, atom: ti });
+            out.push(Word { text: CompactString::from(part), stem: stem(part), start: offset, end: offset + len, atom: ti });
         }
         offset += len + 1;
     }
@@ -140,18 +142,18 @@ fn push_words(out: &mut Vec<Word>, ti: usize, start: usize, atom: &str) {
 /// purpose (`-al`, `-ation`): stripping them would make a hyphenated compound
 /// (`multi-modal`) and its closed form (`multimodal`) stem differently. Words with digits
 /// are only lowercased (`FP8`, `o1`).
-pub fn stem(word: &str) -> String {
-    // Every step below edits `w` in place: stemming runs for each word of each paper.
+pub fn stem(word: &str) -> CompactString {
+    // Every step below edits `w` in place (inline for short words: no allocation):
+    // stemming runs for each word of each paper.
     let mut w = if word.is_ascii() {
-        let mut w = word.to_ascii_lowercase();
+        let mut w = CompactString::from(word);
+        w.make_ascii_lowercase();
         if w.bytes().any(|b| b == b'\'') {
             w.retain(|c| c != '\'');
         }
         w
     } else {
-        let mut w = String::with_capacity(word.len());
-        w.extend(word.chars().filter(|c| *c != '\'' && *c != '’').flat_map(char::to_lowercase));
-        w
+        word.chars().filter(|c| *c != '\'' && *c != '’').flat_map(char::to_lowercase).collect()
     };
     // Acronym plurals: "LLMs", "MoEs", "GPUs" (capitals then a lowercase s).
     let acronym_plural = word.len() >= 3 && word.ends_with('s') && word[..word.len() - 1].chars().filter(|c| c.is_uppercase()).count() >= 2;

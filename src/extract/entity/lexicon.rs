@@ -146,7 +146,7 @@ impl<T: Copy> StemTable<T> {
         if !self.may_hold(word) {
             return None;
         }
-        self.by_stem.get(&stem(word)).copied()
+        self.by_stem.get(stem(word).as_str()).copied()
     }
 }
 
