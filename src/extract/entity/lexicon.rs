@@ -143,10 +143,18 @@ impl<T: Copy> StemTable<T> {
     }
 
     fn get(&self, word: &str) -> Option<T> {
+        self.get_stemmed(word, None)
+    }
+
+    /// [`StemTable::get`] with the word's stem when the caller has it already.
+    fn get_stemmed(&self, word: &str, stemmed: Option<&str>) -> Option<T> {
         if !self.may_hold(word) {
             return None;
         }
-        self.by_stem.get(stem(word).as_str()).copied()
+        match stemmed {
+            Some(s) => self.by_stem.get(s).copied(),
+            None => self.by_stem.get(stem(word).as_str()).copied(),
+        }
     }
 }
 
@@ -183,11 +191,15 @@ fn stem_phrase(p: &str) -> String {
 impl Lexicon {
     /// The type a head noun gives (`benchmarks` -> dataset, `LLM` -> model).
     pub fn head(&self, word: &str) -> Option<EntityType> {
+        self.head_stemmed(word, None)
+    }
+    /// [`Lexicon::head`] with the word's stem (`crate::text::stem`) when known.
+    pub fn head_stemmed(&self, word: &str, stemmed: Option<&str>) -> Option<EntityType> {
         // Nouns only: "benchmarked", "modeling" are verbs.
         if word.ends_with("ed") || word.ends_with("ing") {
             return None;
         }
-        self.heads.get(word)
+        self.heads.get_stemmed(word, stemmed)
     }
     /// A two-word head ("reward model", "test set").
     pub fn head2(&self, a: &str, b: &str) -> Option<EntityType> {

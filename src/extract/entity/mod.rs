@@ -238,6 +238,8 @@ struct Atom<'a> {
     end: usize,
     text: &'a str,
     sentence: usize,
+    /// The stem of an atom that is one word (most are), from the field's words.
+    stem: Option<&'a str>,
 }
 
 /// A field seen as atoms, with URL runs left out.
@@ -265,8 +267,9 @@ impl<'a> View<'a> {
             if w.atom == last_atom {
                 let a = atoms.last_mut().expect("atom started");
                 a.end = w.end;
+                a.stem = None;
             } else {
-                atoms.push(Atom { start: w.start, end: w.end, text: "", sentence: f.sentence[k] });
+                atoms.push(Atom { start: w.start, end: w.end, text: "", sentence: f.sentence[k], stem: Some(w.stem.as_str()) });
                 last_atom = w.atom;
             }
         }
@@ -277,11 +280,11 @@ impl<'a> View<'a> {
         // modifier, which becomes an atom of its own.
         let mut split = Vec::with_capacity(atoms.len());
         for a in atoms {
-            match a.text.rsplit_once('-').filter(|(head, tail)| MODIFIERS.contains(tail) && head.chars().any(|c| c.is_uppercase() || c.is_ascii_digit())) {
+            match a.text.bytes().rposition(|b| b == b'-').map(|p| (&a.text[..p], &a.text[p + 1..])).filter(|(head, tail)| MODIFIERS.contains(tail) && head.chars().any(|c| c.is_uppercase() || c.is_ascii_digit())) {
                 Some((head, tail)) => {
                     let hl = head.chars().count();
-                    split.push(Atom { start: a.start, end: a.start + hl, text: head, sentence: a.sentence });
-                    split.push(Atom { start: a.start + hl + 1, end: a.end, text: tail, sentence: a.sentence });
+                    split.push(Atom { start: a.start, end: a.start + hl, text: head, sentence: a.sentence, stem: None });
+                    split.push(Atom { start: a.start + hl + 1, end: a.end, text: tail, sentence: a.sentence, stem: None });
                 }
                 None => split.push(a),
             }
@@ -903,7 +906,7 @@ impl EntityExtractor {
     fn head_at(&self, v: &View, k: usize) -> Option<EntityType> {
         let cell = v.heads.get(k)?;
         cell.get().unwrap_or_else(|| {
-            let h = self.lex.head(v.atoms[k].text);
+            let h = self.lex.head_stemmed(v.atoms[k].text, v.atoms[k].stem);
             cell.set(Some(h));
             h
         })
