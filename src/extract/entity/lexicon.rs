@@ -142,11 +142,7 @@ impl<T: Copy> StemTable<T> {
         start_key(word).is_none_or(|k| self.starts[k / 64] & (1 << (k % 64)) != 0)
     }
 
-    fn get(&self, word: &str) -> Option<T> {
-        self.get_stemmed(word, None)
-    }
-
-    /// [`StemTable::get`] with the word's stem when the caller has it already.
+    /// The value of a word, by its stem (`stemmed`, when the caller has it already).
     fn get_stemmed(&self, word: &str, stemmed: Option<&str>) -> Option<T> {
         if !self.may_hold(word) {
             return None;
@@ -209,7 +205,11 @@ impl Lexicon {
         self.heads.by_stem.get(&format!("{} {}", stem(a), stem(b))).copied()
     }
     pub fn is_intro_verb(&self, word: &str) -> bool {
-        word.chars().next().is_some_and(char::is_lowercase) && self.intro.get(word).is_some()
+        self.is_intro_verb_stemmed(word, None)
+    }
+    /// [`Lexicon::is_intro_verb`] with the word's stem when known.
+    pub fn is_intro_verb_stemmed(&self, word: &str, stemmed: Option<&str>) -> bool {
+        word.chars().next().is_some_and(char::is_lowercase) && self.intro.get_stemmed(word, stemmed).is_some()
     }
     pub fn is_naming(&self, word: &str) -> bool {
         self.naming.contains(word)
@@ -218,7 +218,11 @@ impl Lexicon {
         with_lower(word, |w| self.own.contains(w))
     }
     pub fn is_eval(&self, word: &str) -> bool {
-        self.eval.get(word).is_some()
+        self.is_eval_stemmed(word, None)
+    }
+    /// [`Lexicon::is_eval`] with the word's stem when known.
+    pub fn is_eval_stemmed(&self, word: &str, stemmed: Option<&str>) -> bool {
+        self.eval.get_stemmed(word, stemmed).is_some()
     }
     /// Generic by its lower-case form (acronyms of the field, units, organisations ...).
     pub fn is_generic(&self, lower: &str) -> bool {

@@ -984,7 +984,7 @@ impl EntityExtractor {
         for i in 0..n {
             let t = v.text(i);
             // "we propose X", "this paper introduces a new benchmark, X".
-            if !title && self.lex.is_intro_verb(&t) && (i.saturating_sub(4)..i).any(|k| v.same_sentence(k, i) && self.lex.is_own(v.text(k))) {
+            if !title && self.lex.is_intro_verb_stemmed(t, v.atoms[i].stem) && (i.saturating_sub(4)..i).any(|k| v.same_sentence(k, i) && self.lex.is_own(v.text(k))) {
                 self.introduced(v, i, gaz, generic, props);
             }
             // "a system named X", "called X", "namely X".
@@ -1092,7 +1092,7 @@ impl EntityExtractor {
                 }
             }
             // "evaluate ... on X and Y".
-            if !title && (t == "on" || t == "On") && (i.saturating_sub(6)..i).any(|k| v.same_sentence(k, i) && self.lex.is_eval(v.text(k))) {
+            if !title && (t == "on" || t == "On") && (i.saturating_sub(6)..i).any(|k| v.same_sentence(k, i) && self.lex.is_eval_stemmed(v.text(k), v.atoms[k].stem)) {
                 let items = self.list_items(v, i + 1);
                 // A plain capitalised word alone is too weak after "on" ("on Hardy spaces"),
                 // but coordinated with a name-shaped item it is that item's sibling ("on
