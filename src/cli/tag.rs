@@ -423,7 +423,9 @@ pub fn run(args: TagArgs) -> Result<u8> {
             if args.with_paper {
                 tags.paper = Some(Box::new(p.clone()));
             }
-            let mut line = serde_json::to_vec(&tags).expect("tags serialise");
+            // A line is a few KiB: one allocation up front rather than a chain of regrowths.
+            let mut line = Vec::with_capacity(4096);
+            serde_json::to_writer(&mut line, &tags).expect("tags serialise");
             line.push(b'\n');
             line
         };
