@@ -388,6 +388,11 @@ fn shape(text: &str) -> Shape {
     }
 }
 
+/// A name that is a gazetteer match: the match's proposal under another rule.
+fn gazetteer_name(g: &Proposal, rule: EntityRule, weight: f64) -> Proposal {
+    Proposal { rule, weight, kind: None, cue: None, url: None, alias_of: None, ..g.clone() }
+}
+
 /// A proposal for a name not in the gazetteer, under its own key.
 fn own_name(field: Field, start: usize, end: usize, text: String, key: String, rule: EntityRule, weight: f64) -> Proposal {
     let family = size_family(&key);
@@ -538,17 +543,13 @@ impl EntityExtractor {
     /// span is one, else the name's own key.
     fn name(&self, v: &View, start: usize, end: usize, gaz: &HashMap<(Field, usize, usize), usize>, props: &[Proposal], rule: EntityRule, weight: f64) -> Proposal {
         if let Some(&i) = gaz.get(&(v.f.field, start, end)) {
-            return self.gazetteer_name(&props[i], rule, weight);
+            return gazetteer_name(&props[i], rule, weight);
         }
         let text = v.f.slice(start, end);
         let key = entity_key(&text);
         own_name(v.f.field, start, end, text, key, rule, weight)
     }
 
-    /// A name that is a gazetteer match: the match's proposal under another rule.
-    fn gazetteer_name(&self, g: &Proposal, rule: EntityRule, weight: f64) -> Proposal {
-        Proposal { rule, weight, kind: None, cue: None, url: None, alias_of: None, ..g.clone() }
-    }
 
     /// Whether a proposed name (not from the gazetteer) may be an entity.
     fn acceptable(&self, text: &str, generic: &HashSet<String>) -> bool {
@@ -924,7 +925,7 @@ impl EntityExtractor {
         // One plain capitalised word (or surnames joined, "Keller-Segel") at a sentence start,
         // or for a weak cue, is no name ("Subsequently, the ...", "on Hardy spaces").
         let p = if let Some(&g) = gaz.get(&(v.f.field, s, e)) {
-            self.gazetteer_name(&props[g], rule, weight)
+            gazetteer_name(&props[g], rule, weight)
         } else {
             let plain = a == b && plain_capitalized(v.text(a));
             let at_start = a == 0 || v.atoms[a - 1].sentence != v.atoms[a].sentence;
@@ -1475,7 +1476,7 @@ impl EntityExtractor {
                             continue;
                         }
                         if !a.spans.iter().any(|(f, ss, ee, _)| *f == v.f.field && *ss == s && *ee == e) {
-                            a.spans.push((v.f.field, s, e, (*form).clone()));
+                            a.spans.push((v.f.field, s, e, form.to_string()));
                         }
                     }
                 }
@@ -1573,8 +1574,8 @@ fn shape_type(text: &str) -> Option<EntityType> {
     None
 }
 
-/// Code-point spans where `form` occurs as a whole name (not inside a longer atom).
-/// Where a name occurs in a field as a word of its own (`n`: its length in code points).
+/// Code-point spans where a name occurs in a field as a whole name, not inside a longer
+/// atom (`n`: the name's length in code points).
 fn find_word(f: &FieldText, form: &memchr::memmem::Finder, n: usize) -> Vec<(usize, usize)> {
     let chars = &f.chars;
     if n == 0 {
