@@ -5,7 +5,7 @@
 use crate::link::document::{Document, FieldText};
 use crate::link::{Matcher, Mention, Rule};
 use crate::ontology::{LabelKind, Ontology};
-use crate::text::{acronym_key, is_cased_name, label_key, looks_like_acronym};
+use crate::text::{acronym_key, is_cased_name, is_verb_form, label_key, looks_like_acronym};
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Anchored, MatchKind};
@@ -21,6 +21,11 @@ struct Target {
     words: usize,
     /// Offsets in the key where the label's words start (after the first).
     bounds: Vec<usize>,
+    /// The label is one word, a gerund or participle (`machining`, `layered`): the text's
+    /// word must be one too, not the base noun that stems alike (`machine`, `layer`). In a
+    /// longer label, hyphenated ones included, the other words give the context
+    /// (`function calling` is met by `function calls`, `pseudo-labeling` by `pseudo-labels`).
+    verb_only: bool,
 }
 
 pub struct LexicalMatcher {
@@ -42,9 +47,12 @@ impl LexicalMatcher {
         let mut acronyms: HashMap<String, Vec<Target>> = HashMap::default();
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, c) in o.concepts.iter().enumerate() {
-            for (label, kind) in c.labels() {
-                let words = label.split_whitespace().count();
-                let t = Target { concept: i, kind, label: label.to_string(), words, bounds: key_bounds(label) };
+            let labels = c.labels().flat_map(|(label, kind)| std::iter::once((label.to_string(), label, kind)).chain(uninverted(label).map(|form| (form, label, kind))));
+            for (form, label, kind) in labels {
+                let form = form.as_str();
+                let words = form.split_whitespace().count();
+                let (bounds, verb_head) = key_bounds(form);
+                let t = Target { concept: i, kind, label: label.to_string(), words, verb_only: verb_head && bounds.is_empty(), bounds };
                 if kind == LabelKind::Acronym || looks_like_acronym(label) || is_cased_name(label) {
                     let key = acronym_key(label);
                     let list = acronyms.entry(key).or_default();
@@ -53,7 +61,7 @@ impl LexicalMatcher {
                     }
                     continue;
                 }
-                let key = label_key(label);
+                let key = label_key(form);
                 if key.chars().count() < 2 {
                     continue;
                 }
@@ -66,8 +74,11 @@ impl LexicalMatcher {
                     targets.push(Vec::new());
                     patterns.len() - 1
                 });
-                if !targets[slot].iter().any(|x| x.concept == i) {
-                    targets[slot].push(t);
+                // One target per concept and key, its first label's; a concept with the base
+                // noun among its labels (`blog` beside `blogging`) is met by the base noun.
+                match targets[slot].iter_mut().find(|x| x.concept == i) {
+                    Some(x) => x.verb_only &= t.verb_only,
+                    None => targets[slot].push(t),
                 }
             }
         }
@@ -115,12 +126,16 @@ impl LexicalMatcher {
                 }
                 let (start, end) = (f.words[ws].start, f.words[we].end);
                 let text = f.slice(start, end);
+                let mut last_is_verb = None;
                 for i in 0..self.automaton.match_len(sid) {
                     let pid = self.automaton.match_pattern(sid, i);
                     if self.pattern_len[pid.as_usize()] != len {
                         continue; // a pattern that ended inside a word
                     }
                     for t in &self.targets[pid.as_usize()] {
+                        if t.verb_only && !*last_is_verb.get_or_insert_with(|| is_verb_form(&f.words[we].text)) {
+                            continue;
+                        }
                         // A label word may span several text words ("pre training" for
                         // "pretraining") only when they are hyphenated or each is a real
                         // word part (3+ letters): "in as" is not "INAS".
@@ -162,17 +177,27 @@ impl LexicalMatcher {
     }
 }
 
-/// Where, in a label's key, its words after the first start.
-fn key_bounds(label: &str) -> Vec<usize> {
+/// The natural order of an inverted thesaurus heading (`models, statistical` ->
+/// `statistical models`, as in MeSH and the CSO): one comma, words on both sides.
+fn uninverted(label: &str) -> Option<String> {
+    let (head, modifier) = label.split_once(", ")?;
+    let plain = |s: &str| !s.trim().is_empty() && !s.contains([',', '(', ')']) && s.chars().any(char::is_alphabetic);
+    (plain(head) && plain(modifier)).then(|| format!("{} {}", modifier.trim(), head.trim()))
+}
+
+/// Where, in a label's key, its words after the first start; and whether its last word is
+/// a verb form ([`is_verb_form`]).
+fn key_bounds(label: &str) -> (Vec<usize>, bool) {
     let mut out = Vec::new();
     let mut len = 0;
-    for (i, w) in crate::text::words(&crate::text::tokenize(label)).iter().enumerate() {
+    let words = crate::text::words(&crate::text::tokenize(label));
+    for (i, w) in words.iter().enumerate() {
         if i > 0 {
             out.push(len);
         }
         len += w.stem.len();
     }
-    out
+    (out, words.last().is_some_and(|w| is_verb_form(&w.text)))
 }
 
 fn rule_for(kind: LabelKind) -> Rule {
@@ -193,5 +218,55 @@ impl Matcher for LexicalMatcher {
         for f in &doc.fields {
             self.match_field(f, out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Paper;
+    use crate::ontology::OntologySpec;
+
+    fn ontology(csv: &str) -> Ontology {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.csv");
+        std::fs::write(&path, csv).unwrap();
+        Ontology::load(&[OntologySpec::File(path)]).unwrap()
+    }
+
+    /// The labels the matcher finds in an abstract.
+    fn found(o: &Ontology, text: &str) -> Vec<String> {
+        let m = LexicalMatcher::new(o);
+        let p = Paper { abstract_text: text.into(), ..Default::default() };
+        let mut out = Vec::new();
+        m.find(&Document::new(&p), &mut out);
+        let mut labels: Vec<String> = out.iter().map(|x| o.concepts[x.concept].pref_label.clone()).collect();
+        labels.dedup();
+        labels
+    }
+
+    #[test]
+    fn a_one_word_gerund_label_is_not_met_by_its_base_noun() {
+        let o = ontology("label\nmachining\nlayered\nfunction calling\npseudo-labeling\n");
+        assert!(found(&o, "A machine with one layer.").is_empty());
+        assert_eq!(found(&o, "Machining of parts, layered on top."), ["machining", "layered"]);
+        // Longer labels keep their inflected variants: the other words give the context.
+        assert_eq!(found(&o, "It makes function calls with pseudo-labels."), ["function calling", "pseudo-labeling"]);
+    }
+
+    #[test]
+    fn a_concept_with_the_base_noun_among_its_labels_is_met_by_it() {
+        // "blogging" and "blog" normalise alike: one concept, first label preferred.
+        let o = ontology("label\nblogging\nblog\n");
+        assert_eq!(o.concepts.len(), 1);
+        assert_eq!(found(&o, "Posts on blogs."), ["blogging"]);
+    }
+
+    #[test]
+    fn an_inverted_heading_is_met_in_natural_order() {
+        let o = ontology("label\n\"models, statistical\"\n\"chromosomes, human, pair 13\"\n");
+        assert_eq!(found(&o, "We fit statistical models."), ["models, statistical"]);
+        assert_eq!(uninverted("chromosomes, human, pair 13"), None);
+        assert_eq!(uninverted("gm (1 , 1)"), None);
     }
 }

@@ -143,6 +143,17 @@ fn push_words(out: &mut Vec<Word>, ti: usize, start: usize, atom: &str) {
 /// (`multi-modal`) and its closed form (`multimodal`) stem differently. Words with digits
 /// are only lowercased (`FP8`, `o1`).
 pub fn stem(word: &str) -> CompactString {
+    stem_form(word).0
+}
+
+/// Whether a word is a verb form that [`stem`] strips: a gerund or participle (`machining`,
+/// `layered`, `applied`), as against its base noun (`machine`, `layer`), which stems alike.
+pub fn is_verb_form(word: &str) -> bool {
+    stem_form(word).1
+}
+
+/// [`stem`], and whether it stripped `-ing`, `-ed` or `-ied`.
+fn stem_form(word: &str) -> (CompactString, bool) {
     // Every step below edits `w` in place (inline for short words: no allocation):
     // stemming runs for each word of each paper.
     let mut w = if word.is_ascii() {
@@ -159,17 +170,18 @@ pub fn stem(word: &str) -> CompactString {
     let acronym_plural = word.len() >= 3 && word.ends_with('s') && word[..word.len() - 1].chars().filter(|c| c.is_uppercase()).count() >= 2;
     if acronym_plural {
         w.pop();
-        return w;
+        return (w, false);
     }
     if w.len() < 4 || !w.bytes().all(|b| b.is_ascii_lowercase()) {
-        return w;
+        return (w, false);
     }
     let has_vowel = |s: &str| s.bytes().any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
     if let Some(n) = w.strip_suffix("ies").or_else(|| w.strip_suffix("ied")).map(str::len) {
         if n >= 2 {
+            let participle = w.ends_with('d');
             w.truncate(n);
             w.push('y');
-            return w;
+            return (w, participle);
         }
     }
     let mut stripped = false;
@@ -198,7 +210,7 @@ pub fn stem(word: &str) -> CompactString {
     if (w.len() > 4 || stripped) && w.ends_with('e') && !w.ends_with("ee") {
         w.pop();
     }
-    w
+    (w, stripped)
 }
 
 /// The matching key of a label: its words' stems concatenated without separators, so that
@@ -277,6 +289,17 @@ mod tests {
 
     fn atoms(s: &str) -> Vec<String> {
         tokenize(s).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn verb_forms_are_told_from_base_words_that_stem_alike() {
+        for w in ["machining", "layered", "applied", "clustering", "Tuned", "prototypings"] {
+            assert!(is_verb_form(w), "{w}");
+        }
+        for w in ["machine", "layers", "applies", "cluster", "string", "need", "LLMs", "FP8"] {
+            assert!(!is_verb_form(w), "{w}");
+        }
+        assert_eq!(stem("machining"), stem("machine"));
     }
 
     #[test]
