@@ -675,6 +675,24 @@ fn accent_argument(s: &str, k: usize) -> Option<(char, usize)> {
 /// Lower-case, accent-free, punctuation-free form of a title, for fingerprints and ids.
 pub fn normalize_title(title: &str) -> String {
     let mut out = String::with_capacity(title.len());
+    if title.is_ascii() {
+        // What the loop below gives for ASCII (its own NFKD form, no combining marks),
+        // without decomposing: most titles take this path.
+        for b in title.bytes() {
+            if b.is_ascii_alphanumeric() {
+                out.push(b.to_ascii_lowercase() as char);
+            } else if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        }
+        out.truncate(out.trim_end().len());
+        return out;
+    }
+    normalize_title_chars(title, out)
+}
+
+/// [`normalize_title`] for any text, into `out`.
+fn normalize_title_chars(title: &str, mut out: String) -> String {
     for c in title.nfkd() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
@@ -870,6 +888,14 @@ mod tests {
 
     fn c(s: &str) -> String {
         clean_text(s).text
+    }
+
+    #[test]
+    fn ascii_titles_normalise_as_the_unicode_path_does() {
+        for t in ["Attention Is All You Need", "  GPT-4o: a (Very) Large\tModel!  ", "x", "", "--", "A/B testing, v2.0; 100% #1", "\u{1}ctrl\u{7f}chars"] {
+            assert_eq!(normalize_title(t), normalize_title_chars(t, String::new()), "{t:?}");
+        }
+        assert_eq!(normalize_title("Kähler  Métrics"), "kahler metrics");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::hash::{Hash, Hasher};
 use std::io::{self, BufWriter, Read, Seek, Write};
 use std::os::unix::fs::FileExt;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 /// Where a spilled paper sits in the spill file.
 type SpillLoc = (u64, u32);
@@ -30,10 +31,10 @@ pub struct NearDuplicate {
 }
 
 pub struct Merger {
-    /// id-key hash -> group
-    index: HashMap<u64, u32>,
+    /// id-key hash -> group (the keys are SipHashes already: Fx only mixes them)
+    index: FxHashMap<u64, u32>,
     /// title fingerprint -> group that first had it
-    fingerprints: HashMap<u64, u32>,
+    fingerprints: FxHashMap<u64, u32>,
     /// union-find parent per group
     parent: Vec<u32>,
     first: Vec<SpillLoc>,
@@ -55,8 +56,8 @@ impl Merger {
     /// `json`: the papers [`Merger::add`] gets are [`json_line`]s (else [`encode`]d).
     pub fn new(json: bool) -> io::Result<Self> {
         Ok(Merger {
-            index: HashMap::new(),
-            fingerprints: HashMap::new(),
+            index: FxHashMap::default(),
+            fingerprints: FxHashMap::default(),
             parent: Vec::new(),
             first: Vec::new(),
             extra: HashMap::new(),
