@@ -121,8 +121,7 @@ fn bench_corpus(inputs: &[String], count: u64, seed: u64, out: &str) -> Result<u
         let mut line = Vec::new();
         topicgraph::synth::generate(&real, count, seed, &mut |p| {
             line.clear();
-            serde_json::to_writer(&mut line, &p).map_err(std::io::Error::other)?;
-            line.push(b'\n');
+            topicgraph::model::push_json_line(&mut line, &p)?;
             w.write_all(&line)
         })
         .context("writing the corpus")

@@ -425,8 +425,7 @@ pub fn run(args: TagArgs) -> Result<u8> {
             }
             // A line is a few KiB: one allocation up front rather than a chain of regrowths.
             let mut line = Vec::with_capacity(4096);
-            serde_json::to_writer(&mut line, &tags).expect("tags serialise");
-            line.push(b'\n');
+            topicgraph::model::push_json_line(&mut line, &tags).expect("tags serialise");
             line
         };
         let batch = if linker.semantic_stats().is_some() { SEMANTIC_BATCH } else { BATCH };

@@ -202,7 +202,7 @@ impl Merger {
                     papers.push(if json { serde_json::from_slice(&m).map_err(io::Error::other)? } else { decode(&m)? });
                 }
                 let paper = if papers.len() == 1 { papers.pop().expect("one") } else { merge_papers(papers) };
-                Ok(if to_json { Merged::Line(json_line(&paper).map_err(io::Error::other)?) } else { Merged::Paper(paper) })
+                Ok(if to_json { Merged::Line(json_line(&paper)?) } else { Merged::Paper(paper) })
             };
             let done: Vec<io::Result<Merged>> = batch.par_drain(..).map(merged).collect();
             let n = done.len() as u64;
@@ -258,10 +258,9 @@ enum Merged {
 }
 
 /// A paper as one line of canonical JSON, newline included: what `papers` writes.
-pub fn json_line(p: &Paper) -> serde_json::Result<Vec<u8>> {
+pub fn json_line(p: &Paper) -> io::Result<Vec<u8>> {
     let mut line = Vec::with_capacity(2048);
-    serde_json::to_writer(&mut line, p)?;
-    line.push(b'\n');
+    crate::model::push_json_line(&mut line, p)?;
     Ok(line)
 }
 
