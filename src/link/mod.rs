@@ -218,7 +218,7 @@ pub struct Tagged {
     /// Keyphrases, best first ([`crate::extract::keyphrase`]).
     pub keywords: Vec<Keyphrase>,
     /// The ontology version the links were made with, and the semantic model when semantic
-    /// linking was on (`bundled@1.0.0+semantic:bert:all-MiniLM-L6-v2@…`): see
+    /// linking was on (`bundled@1.1.0+semantic:bert:all-MiniLM-L6-v2@…`): see
     /// [`Linker::version`].
     pub ontology: String,
     /// The paper's canonical record (`tag --with-paper`), so that `build --from-tags` can
@@ -275,8 +275,8 @@ pub struct Linker {
     semantic: Option<(std::sync::Arc<semantic::SemanticStats>, std::sync::Arc<dyn crate::embed::Embedder>)>,
     /// Decides the core concepts ([`Linker::with_ranker`]); without it, the score threshold.
     ranker: Option<rank::Ranker>,
-    /// Core concepts that are roots of the hierarchy ([`crate::eval::ROOTS`]: never a subject
-    /// of their own in the annotation); the ranker leaves them to the score threshold.
+    /// Core concepts that are umbrellas (`tg:umbrella`: roots kept for the hierarchy, never a
+    /// subject on their own); the ranker leaves them to the score threshold.
     roots: Vec<bool>,
 }
 
@@ -330,7 +330,7 @@ impl Linker {
         let entities = config.entities.clone().map(|c| EntityExtractor::new(&ontology, c));
         // The bundled table is compiled in and checked by a unit test: it cannot fail here.
         let keyphrases = config.keyphrases.clone().map(|k| KeyphraseExtractor::new(&ontology, k).expect("the bundled keyphrase table parses"));
-        let roots = ontology.concepts.iter().map(|c| c.core && crate::eval::ROOTS.contains(&c.id.as_str())).collect();
+        let roots = ontology.concepts.iter().map(|c| c.core && c.umbrella).collect();
         Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None, ranker: None, roots }
     }
 

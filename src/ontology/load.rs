@@ -108,6 +108,7 @@ fn load_turtle(o: &mut Ontology, name: &str, bytes: &[u8]) -> Result<usize, Onto
     );
     let acronym = format!("{TG_NS}acronym");
     let core = format!("{TG_NS}core");
+    let umbrella = format!("{TG_NS}umbrella");
     let subject_iri = |s: &NamedOrBlankNode| match s {
         NamedOrBlankNode::NamedNode(n) => Some(n.as_str().to_string()),
         _ => None,
@@ -119,7 +120,7 @@ fn load_turtle(o: &mut Ontology, name: &str, bytes: &[u8]) -> Result<usize, Onto
         let typed = p == RDF_TYPE && matches!(&t.object, Term::NamedNode(n) if n.as_str() == concept_type);
         if typed || p == pref || p == alt || p == acronym {
             if let Some(s) = subject_iri(&t.subject) {
-                if s != core {
+                if s != core && s != umbrella {
                     is_concept.push(s);
                 }
             }
@@ -138,11 +139,12 @@ fn load_turtle(o: &mut Ontology, name: &str, bytes: &[u8]) -> Result<usize, Onto
     for t in &triples {
         let Some(s) = subject_iri(&t.subject) else { continue };
         let p = t.predicate.as_str();
-        if s == core && p == member {
+        if (s == core || s == umbrella) && p == member {
             if let Term::NamedNode(n) = &t.object {
                 match o.index_of_iri(n.as_str()) {
-                    Some(i) => o.concepts[i].core = true,
-                    None => unknown.push(format!("tg:core member {} is not a concept", n.as_str())),
+                    Some(i) if s == core => o.concepts[i].core = true,
+                    Some(i) => o.concepts[i].umbrella = true,
+                    None => unknown.push(format!("tg:{} member {} is not a concept", if s == core { "core" } else { "umbrella" }, n.as_str())),
                 }
             }
             continue;
@@ -327,6 +329,25 @@ mod tests {
         assert!(kv.alt_labels.contains(&"K/V cache".to_string()));
         assert_eq!(kv.pref_label, "KV cache", "French label ignored");
         assert!(o.version().starts_with("bundled@1.") && o.version().contains("+mine.ttl@sha256:"));
+    }
+
+    #[test]
+    fn core_and_umbrella_collections_mark_their_members() {
+        let ttl = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+            @prefix tg: <https://w3id.org/topicgraph/ontology#> .
+            @prefix ex: <http://example.org/c/> .
+            ex:ml skos:prefLabel "Machine learning"@en .
+            ex:gnn skos:prefLabel "Graph neural networks"@en ; skos:broader ex:ml .
+            tg:core skos:member ex:ml , ex:gnn .
+            tg:umbrella skos:member ex:ml ."#;
+        let (_d, spec) = file("mine.ttl", ttl);
+        let o = Ontology::load(&[spec]).unwrap();
+        assert_eq!(o.concepts.len(), 2, "the collections are not concepts");
+        let (ml, gnn) = (o.get("ml").unwrap(), o.get("gnn").unwrap());
+        assert!(ml.core && ml.umbrella && gnn.core && !gnn.umbrella);
+        let (_d, spec) = file("bad.ttl", "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<https://w3id.org/topicgraph/ontology#umbrella> skos:member <http://example.org/nothing> .\n<http://example.org/a> skos:prefLabel \"A\"@en .");
+        let o = Ontology::load(&[spec]).unwrap();
+        assert!(o.notes.iter().any(|n| n.message == "tg:umbrella member http://example.org/nothing is not a concept"), "{:?}", o.notes);
     }
 
     #[test]

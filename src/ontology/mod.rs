@@ -21,7 +21,7 @@ pub const BUNDLED_TTL: &str = include_str!("../../ontology/topicgraph.ttl");
 pub const CONCEPT_NS: &str = "https://w3id.org/topicgraph/concept/";
 /// Namespace of concepts from CSV and text lists, which have no IRIs of their own.
 pub const USER_NS: &str = "urn:topicgraph:concept:";
-/// Namespace of topicgraph's own vocabulary terms (`tg:acronym`, `tg:core`).
+/// Namespace of topicgraph's own vocabulary terms (`tg:acronym`, `tg:core`, `tg:umbrella`).
 pub const TG_NS: &str = "https://w3id.org/topicgraph/ontology#";
 
 /// One concept. Indices (`broader`, ...) point into [`Ontology::concepts`].
@@ -42,6 +42,9 @@ pub struct Concept {
     pub scope_note: Option<String>,
     /// Member of the core collection (`tg:core`).
     pub core: bool,
+    /// Member of the umbrella collection (`tg:umbrella`): a root kept for the hierarchy, too
+    /// broad to be a paper's subject on its own (`large-language-models`).
+    pub umbrella: bool,
 }
 
 impl Concept {
@@ -337,7 +340,9 @@ mod tests {
         assert!(o.concepts.len() >= 300, "{}", o.concepts.len());
         let kv = o.get("kv-cache").unwrap();
         assert_eq!(kv.pref_label, "KV cache");
-        assert!(kv.core);
+        assert!(kv.core && !kv.umbrella);
+        let umbrellas: Vec<&str> = o.concepts.iter().filter(|c| c.umbrella).map(|c| c.id.as_str()).collect();
+        assert_eq!(umbrellas, crate::eval::ROOTS, "the bundled umbrella concepts are the annotation guideline's roots");
         assert_eq!(o.concepts[kv.broader[0]].id, "efficient-inference");
         assert!(o.version().starts_with("bundled@1."));
         let paged = o.index_of("kv-cache-compression").unwrap();

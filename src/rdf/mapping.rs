@@ -318,7 +318,7 @@ impl Mapper<'_> {
         for s in &ontology.sources {
             g.literal(&scheme, (DCTERMS, "source"), &format!("{} {}", s.name, s.version));
         }
-        let core = term(TG_NS, "core");
+        let (core, umbrella) = (term(TG_NS, "core"), term(TG_NS, "umbrella"));
         let iri = |i: usize| NamedNode::new_unchecked(ontology.concepts[i].iri.clone());
         for (i, c) in ontology.concepts.iter().enumerate() {
             let node = iri(i);
@@ -351,6 +351,9 @@ impl Mapper<'_> {
             }
             if c.core {
                 g.add(&core, (SKOS, "member"), node.clone());
+            }
+            if c.umbrella {
+                g.add(&umbrella, (SKOS, "member"), node.clone());
             }
         }
     }

@@ -202,8 +202,8 @@ fn a_ranker_trained_by_eval_is_read_by_tag() {
         let first: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
         first["ontology"].as_str().unwrap().to_string()
     };
-    assert!(version(m).starts_with("bundled@1.0.0+ranker:"));
-    assert_eq!(version("off"), "bundled@1.0.0");
+    assert!(version(m).starts_with("bundled@1.1.0+ranker:"));
+    assert_eq!(version("off"), "bundled@1.1.0");
     // A broken model file is an error naming the file and the reason.
     std::fs::write(&model, text.replace("\nscore\t", "\nscore\tx")).unwrap();
     let bad = run(&["tag", "-q", "--ranker", m, &papers], None);
