@@ -178,11 +178,14 @@ impl LexicalMatcher {
 }
 
 /// The natural order of an inverted thesaurus heading (`models, statistical` ->
-/// `statistical models`, as in MeSH and the CSO): one comma, words on both sides.
+/// `statistical models`, as in MeSH and the CSO): one comma, words on both sides, and after
+/// it a short modifier rather than a list (`infrastructure, hardware and energy` is not one).
 fn uninverted(label: &str) -> Option<String> {
     let (head, modifier) = label.split_once(", ")?;
     let plain = |s: &str| !s.trim().is_empty() && !s.contains([',', '(', ')']) && s.chars().any(char::is_alphabetic);
-    (plain(head) && plain(modifier)).then(|| format!("{} {}", modifier.trim(), head.trim()))
+    let words: Vec<&str> = modifier.split_whitespace().collect();
+    let short = words.len() <= 3 && !words.iter().any(|w| matches!(w.to_lowercase().as_str(), "and" | "or" | "&" | "and/or"));
+    (plain(head) && plain(modifier) && short).then(|| format!("{} {}", modifier.trim(), head.trim()))
 }
 
 /// Where, in a label's key, its words after the first start; and whether its last word is
@@ -268,5 +271,7 @@ mod tests {
         assert_eq!(found(&o, "We fit statistical models."), ["models, statistical"]);
         assert_eq!(uninverted("chromosomes, human, pair 13"), None);
         assert_eq!(uninverted("gm (1 , 1)"), None);
+        assert_eq!(uninverted("ML infrastructure, hardware and energy"), None);
+        assert_eq!(uninverted("multiplexing, time division").as_deref(), Some("time division multiplexing"));
     }
 }
