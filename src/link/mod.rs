@@ -796,9 +796,8 @@ impl Linker {
             for m in members {
                 let via = o.concepts[m.concept].id.as_str();
                 for e in m.evidence.iter().take(2) {
-                    let room = m.decision == Decision::Tagged || evidence.len() < 8;
-                    if room && !evidence.iter().any(|x| x.start == e.start && x.field == e.field && x.via.as_deref() == Some(via)) {
-                        evidence.push(Evidence { rule: Rule::CoreRollup, label: None, cue: None, via: Some(via.to_string()), ..e.clone() });
+                    if m.decision == Decision::Tagged || evidence.len() < 8 {
+                        push_via(&mut evidence, e, Rule::CoreRollup, via);
                     }
                 }
             }
@@ -835,10 +834,17 @@ fn add_derived(o: &Ontology, tags: &mut BTreeMap<usize, ConceptTag>, target: usi
     });
     entry.score = entry.score.max(round(from.score));
     for e in from.evidence.iter().take(3) {
-        let e = Evidence { rule, label: None, via: Some(src.id.clone()), cue: None, ..e.clone() };
-        if entry.evidence.len() < 8 && !entry.evidence.iter().any(|x| x.start == e.start && x.field == e.field && x.via == e.via) {
-            entry.evidence.push(e);
+        if entry.evidence.len() < 8 {
+            push_via(&mut entry.evidence, e, rule, &src.id);
         }
+    }
+}
+
+/// Add evidence `e` of concept `via` to a derived tag's evidence (rule `rule`), unless that
+/// mention already came through `via`.
+fn push_via(evidence: &mut Vec<Evidence>, e: &Evidence, rule: Rule, via: &str) {
+    if !evidence.iter().any(|x| x.start == e.start && x.field == e.field && x.via.as_deref() == Some(via)) {
+        evidence.push(Evidence { rule, label: None, cue: None, via: Some(via.to_string()), ..e.clone() });
     }
 }
 
