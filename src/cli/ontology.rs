@@ -20,7 +20,7 @@ enum OntologyCommand {
         #[arg(required = true, value_name = "FILE|bundled")]
         files: Vec<OntologySpec>,
     },
-    /// Counts: concepts, core concepts, labels, acronyms, links, depth.
+    /// Counts: concepts, core and umbrella concepts, labels, acronyms, links, depth.
     #[command(after_help = "Example:\n  topicgraph ontology stats bundled")]
     Stats {
         #[arg(value_name = "FILE|bundled")]
@@ -48,6 +48,7 @@ pub fn run(args: OntologyArgs) -> Result<u8> {
             }
             println!("concepts        {}", s.concepts);
             println!("core concepts   {}", s.core);
+            println!("umbrella        {}", s.umbrella);
             println!("top concepts    {}", s.top);
             println!("altLabels       {}", s.alt_labels);
             println!("acronyms        {}", s.acronyms);

@@ -302,6 +302,7 @@ impl Ontology {
         OntologyStats {
             concepts: c.len(),
             core: c.iter().filter(|x| x.core).count(),
+            umbrella: c.iter().filter(|x| x.umbrella).count(),
             top: c.iter().filter(|x| x.broader.is_empty()).count(),
             pref_labels: c.iter().filter(|x| !x.pref_label.is_empty()).count(),
             alt_labels: c.iter().map(|x| x.alt_labels.len()).sum(),
@@ -319,6 +320,7 @@ impl Ontology {
 pub struct OntologyStats {
     pub concepts: usize,
     pub core: usize,
+    pub umbrella: usize,
     pub top: usize,
     pub pref_labels: usize,
     pub alt_labels: usize,
@@ -347,6 +349,6 @@ mod tests {
         assert!(o.version().starts_with("bundled@1."));
         let paged = o.index_of("kv-cache-compression").unwrap();
         assert_eq!(o.nearest_core(paged), vec![o.index_of("kv-cache").unwrap()]);
-        assert_eq!(o.stats().core, 45);
+        assert_eq!((o.stats().core, o.stats().umbrella), (45, 3));
     }
 }

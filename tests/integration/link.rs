@@ -121,7 +121,7 @@ fn ontology_check_and_stats() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("error: skos:broader cycle: a -> b -> a"), "{}", r.stdout);
     let s = run(&["ontology", "stats"], None);
-    assert!(s.stdout.contains("core concepts   45"), "{}", s.stdout);
+    assert!(s.stdout.contains("core concepts   45") && s.stdout.contains("umbrella        3"), "{}", s.stdout);
 }
 
 #[test]
