@@ -501,9 +501,14 @@ pub fn explain(mut args: ExplainArgs) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}  ({})", paper.id, o.version())?;
     for (field, text) in [("title", &paper.title), ("abstract", &paper.abstract_text)] {
+        // String matches of every candidate; a scope word only where its concept was tagged
+        // (one word of a scope note says little alone: the list below has the others).
         let marks: Vec<(usize, usize, String)> = candidates
             .iter()
-            .flat_map(|c| c.evidence.iter().filter(|e| e.field.name() == field).map(move |e| (e.start, e.end, o.concepts[c.concept].id.clone())))
+            .flat_map(|c| {
+                let tagged = c.decision == Decision::Tagged;
+                c.evidence.iter().filter(move |e| e.field.name() == field && (tagged || e.matcher != "scope")).map(move |e| (e.start, e.end, o.concepts[c.concept].id.clone()))
+            })
             .collect();
         writeln!(out, "\n{field}:\n{}", wrap(&mark(text, &marks), 100))?;
     }

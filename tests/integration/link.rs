@@ -95,6 +95,11 @@ fn explain_marks_the_text_and_lists_rejections() {
     assert!(r.stdout.contains("not tagged:") && r.stdout.contains("retrieval-augmented-generation"), "{}", r.stdout);
     assert!(r.stdout.contains("passing: unlike"), "{}", r.stdout);
     assert_eq!(run(&["explain", "nope", &data("link/papers.jsonl")], None).code, 1);
+    // A scope word of a concept left untagged is listed with its concept, not marked in the
+    // text: one word of a scope note says little alone.
+    let r = run(&["explain", "kv-1", &data("link/papers.jsonl")], None);
+    assert!(r.stdout.contains("[KV cache]{kv-cache}") && !r.stdout.contains("[memory]{kv-cache-compression}"), "{}", r.stdout);
+    assert!(r.stdout.lines().any(|l| l.contains("kv-cache-compression") && l.contains("below") && l.contains("\"memory\"")), "{}", r.stdout);
 }
 
 #[test]
