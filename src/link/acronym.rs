@@ -3,6 +3,7 @@
 //! abbreviation definitions in biomedical text", PSB 2003).
 
 use crate::link::document::{Field, FieldText};
+use crate::text::long_form_start;
 
 /// A short form the paper defines, with its long form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,37 +61,6 @@ pub fn find_definitions(f: &FieldText) -> Vec<Definition> {
         }
     }
     out
-}
-
-/// Where the long form starts in `cand`, by Schwartz-Hearst's right-to-left match.
-fn long_form_start(short: &str, cand: &[char]) -> Option<usize> {
-    let s: Vec<char> = short.chars().flat_map(char::to_lowercase).collect();
-    let l: Vec<char> = cand.iter().flat_map(|c| c.to_lowercase()).collect();
-    if l.len() != cand.len() {
-        return None; // lowercasing changed lengths: offsets would drift
-    }
-    let mut si = s.len() as isize - 1;
-    let mut li = l.len() as isize - 1;
-    while si >= 0 {
-        let c = s[si as usize];
-        if !c.is_alphanumeric() {
-            si -= 1;
-            continue;
-        }
-        while li >= 0 && (l[li as usize] != c || (si == 0 && li > 0 && l[li as usize - 1].is_alphanumeric())) {
-            li -= 1;
-        }
-        if li < 0 {
-            return None;
-        }
-        si -= 1;
-        li -= 1;
-    }
-    let mut start = (li + 1) as usize;
-    while start > 0 && cand[start - 1].is_alphanumeric() {
-        start -= 1;
-    }
-    Some(start)
 }
 
 #[cfg(test)]

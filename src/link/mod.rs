@@ -657,8 +657,14 @@ impl Linker {
             }
             let branch = &self.core_of[c];
             let related = &self.ontology.concepts[c].related;
+            // Support: a concept of the same branch or a related one, or (where a flat label
+            // list has neither) another name that contains the acronym as a word ("RDF
+            // graphs" for "RDF"), written elsewhere in the paper.
+            let names_it = |m: &Mention| own.iter().any(|a| m.field != a.field || m.end <= a.start || m.start >= a.end) && m.label.split(|ch: char| !ch.is_alphanumeric()).any(|w| own.iter().any(|a| w.eq_ignore_ascii_case(&crate::text::acronym_key(&a.text))));
             let supported = mentions.iter().any(|m| {
-                m.concept != c && !ambiguous(m) && (self.core_of[m.concept].iter().any(|x| branch.contains(x)) || related.contains(&m.concept) || self.ontology.concepts[m.concept].related.contains(&c))
+                m.concept != c
+                    && !ambiguous(m)
+                    && (self.core_of[m.concept].iter().any(|x| branch.contains(x)) || related.contains(&m.concept) || self.ontology.concepts[m.concept].related.contains(&c) || names_it(m))
             });
             if !supported {
                 out.insert(c);
@@ -1001,6 +1007,21 @@ mod tests {
         let l = linker();
         let cands = l.link(&paper("A GPS tracker for hikers", "GPS data from phones.")).candidates;
         assert!(cands.iter().all(|c| c.decision != Decision::Tagged || !is_ambiguous_acronym(&c.evidence[0].text)), "{cands:?}");
+    }
+
+    #[test]
+    fn a_name_that_contains_a_short_acronym_supports_it() {
+        // A flat label list has no branches or related concepts to support "RDF": another
+        // name written with it does ("RDF graphs"), at another place in the paper.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.csv");
+        std::fs::write(&path, "label\nresource description framework (rdf)\nrdf graphs\nsparql\n").unwrap();
+        let l = Linker::new(Ontology::load(&[OntologySpec::File(path)]).unwrap(), LinkConfig::default());
+        let rdf = |t: &Tagged| t.concepts.iter().any(|c| c.id == "resource-description-framework-rdf");
+        assert!(rdf(&l.tag(&paper("Querying RDF graphs", "We store RDF in a column store."))));
+        assert!(!rdf(&l.tag(&paper("Querying RDF at scale", "We answer SPARQL queries over RDF."))), "SPARQL names no RDF");
+        let cands = l.link(&paper("Querying RDF at scale", "We answer SPARQL queries over RDF.")).candidates;
+        assert!(cands.iter().any(|c| c.decision == Decision::UnsupportedAcronym), "{cands:?}");
     }
 
     #[test]

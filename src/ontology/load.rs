@@ -1,7 +1,7 @@
 //! Reading ontology sources: Turtle SKOS (with oxttl), CSV label tables, plain label lists.
 
 use super::{Concept, LoadNote, Ontology, OntologyError, OntologyFormat, OntologySpec, SourceInfo, BUNDLED_TTL, TG_NS};
-use crate::text::{label_key, slugify};
+use crate::text::{label_definition, label_key, slugify};
 use oxrdf::{NamedOrBlankNode, Term};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -261,7 +261,10 @@ fn add_rows(o: &mut Ontology, name: &str, rows: Vec<Row>) -> usize {
             continue;
         }
         touched += 1;
-        let i = match by_key.get(&key) {
+        // A label that defines its acronym (`resource description framework (rdf)`) is one
+        // concept with its long form's label, if the list has it.
+        let long_key = label_definition(&row.label).map(|(long, _)| label_key(&long)).filter(|k| !k.is_empty());
+        let i = match by_key.get(&key).or_else(|| long_key.as_ref().and_then(|k| by_key.get(k))) {
             Some(&i) => {
                 if o.concepts[i].pref_label != row.label {
                     push_new(&mut o.concepts[i].alt_labels, row.label.clone());
@@ -272,10 +275,13 @@ fn add_rows(o: &mut Ontology, name: &str, rows: Vec<Row>) -> usize {
                 let slug = row.id.clone().unwrap_or_else(|| slugify(&row.label));
                 let i = o.intern(None, &slug, name);
                 o.concepts[i].pref_label = row.label.clone();
-                by_key.insert(key, i);
                 i
             }
         };
+        by_key.entry(key).or_insert(i);
+        if let Some(k) = long_key {
+            by_key.entry(k).or_insert(i);
+        }
         for a in row.alt {
             by_key.entry(label_key(&a)).or_insert(i);
             push_new(&mut o.concepts[i].alt_labels, a);
@@ -358,6 +364,30 @@ mod tests {
         assert_eq!(o.concepts[0].pref_label, "Graph neural networks");
         assert_eq!(o.concepts[0].alt_labels, vec!["graph neural network"]);
         assert_eq!(o.concepts[0].id, "graph-neural-networks");
+    }
+
+    #[test]
+    fn labels_that_define_their_acronym() {
+        let list = "label\nrdf\nresource description framework (rdf)\nresource description framework\nqos (quality of service)\n\
+                    case-based reasoning (cbr)\nconstant bit rate (cbr)\nobjective function (of)\nwireless mesh networks (wmns)\nlinkage (genetics)\n";
+        let (_d, spec) = file("l.csv", list);
+        let o = Ontology::load(&[spec]).unwrap();
+        let get = |id: &str| o.get(id).unwrap_or_else(|| panic!("{id}: {:?}", o.concepts.iter().map(|c| &c.id).collect::<Vec<_>>()));
+        // The long form joins the concept; the acronym is matched case-sensitively, in
+        // capitals; the plain `rdf` label stays its own concept, as the list has it.
+        let rdf = get("resource-description-framework-rdf");
+        assert_eq!(rdf.alt_labels, vec!["resource description framework"]);
+        assert_eq!(rdf.acronyms, vec!["RDF"]);
+        assert!(get("rdf").acronyms.is_empty());
+        let qos = get("qos-quality-of-service");
+        assert_eq!((qos.alt_labels.as_slice(), qos.acronyms.as_slice()), (&["quality of service".to_string()][..], &["QOS".to_string()][..]));
+        // Two long forms for one acronym: the long forms match, the acronym does not.
+        assert!(get("case-based-reasoning-cbr").acronyms.is_empty() && get("constant-bit-rate-cbr").acronyms.is_empty());
+        assert!(o.notes.iter().any(|n| n.message.contains("acronym CBR stands for 2 different long forms")), "{:?}", o.notes);
+        assert!(get("objective-function-of").acronyms.is_empty(), "a lowercase English word is no acronym");
+        assert_eq!(get("wireless-mesh-networks-wmns").acronyms, vec!["WMN"]);
+        let linkage = get("linkage-genetics");
+        assert!(linkage.alt_labels.is_empty() && linkage.acronyms.is_empty(), "a qualifier is no definition");
     }
 
     #[test]

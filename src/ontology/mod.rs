@@ -11,7 +11,9 @@ mod load;
 
 pub use check::{check, Problem, Severity};
 
-use std::collections::HashMap;
+use crate::extract::keyphrase::stopwords::STOPWORDS;
+use crate::text::{acronym_key, label_definition, label_key};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -236,6 +238,51 @@ impl Ontology {
                 if let Some(first) = (!c.alt_labels.is_empty()).then(|| c.alt_labels.remove(0)) {
                     c.pref_label = first;
                 }
+            }
+        }
+        self.add_defined_forms();
+    }
+
+    /// A label that defines its own acronym (`resource description framework (rdf)`,
+    /// `qos (quality of service)`: [`label_definition`]) also gives its concept the long
+    /// form as an altLabel and the short form as an acronym, matched case-sensitively and
+    /// written in capitals when the label is all lowercase (`RDF`). An acronym that labels
+    /// define with different long forms (`cbr`: case-based reasoning, constant bit rate) is
+    /// left out, with a note; so is a lowercase short form that is an English word (`of`).
+    fn add_defined_forms(&mut self) {
+        let mut defs: Vec<(usize, String, String)> = Vec::new();
+        for (i, c) in self.concepts.iter().enumerate() {
+            for (label, kind) in c.labels() {
+                if !matches!(kind, LabelKind::Pref | LabelKind::Alt) {
+                    continue;
+                }
+                let Some((long, short)) = label_definition(label) else { continue };
+                let lowercase = !short.chars().any(char::is_uppercase);
+                if lowercase && STOPWORDS.contains(&short.as_str()) {
+                    continue;
+                }
+                defs.push((i, long, if lowercase { short.to_uppercase() } else { short }));
+            }
+        }
+        let mut expansions: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        for (i, long, short) in &defs {
+            expansions.entry(acronym_key(short)).or_default().entry(label_key(long)).or_insert(*i);
+        }
+        let sources = self.sources.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("+");
+        for (key, longs) in &expansions {
+            if longs.len() > 1 {
+                let ids: Vec<&str> = longs.values().map(|&i| self.concepts[i].id.as_str()).collect();
+                self.notes.push(LoadNote { source: sources.clone(), message: format!("acronym {key} stands for {} different long forms ({}): the long forms are matched, the acronym is not", longs.len(), ids.join(", ")) });
+            }
+        }
+        for (i, long, short) in defs {
+            let c = &mut self.concepts[i];
+            let long_key = label_key(&long);
+            if !c.labels().any(|(l, _)| label_key(l) == long_key) {
+                c.alt_labels.push(long);
+            }
+            if expansions[&acronym_key(&short)].len() == 1 && !c.acronyms.contains(&short) {
+                c.acronyms.push(short);
             }
         }
     }

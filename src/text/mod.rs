@@ -224,6 +224,75 @@ pub fn label_key(label: &str) -> String {
     key
 }
 
+/// Where the long form of `short` starts in `cand`, by Schwartz-Hearst's right-to-left
+/// match: every letter and digit of the short form appears in `cand` in order, the first one
+/// at the start of a word (see [`crate::link::acronym`]).
+pub fn long_form_start(short: &str, cand: &[char]) -> Option<usize> {
+    let s: Vec<char> = short.chars().flat_map(char::to_lowercase).collect();
+    let l: Vec<char> = cand.iter().flat_map(|c| c.to_lowercase()).collect();
+    if l.len() != cand.len() {
+        return None; // lowercasing changed lengths: offsets would drift
+    }
+    let mut si = s.len() as isize - 1;
+    let mut li = l.len() as isize - 1;
+    while si >= 0 {
+        let c = s[si as usize];
+        if !c.is_alphanumeric() {
+            si -= 1;
+            continue;
+        }
+        while li >= 0 && (l[li as usize] != c || (si == 0 && li > 0 && l[li as usize - 1].is_alphanumeric())) {
+            li -= 1;
+        }
+        if li < 0 {
+            return None;
+        }
+        si -= 1;
+        li -= 1;
+    }
+    let mut start = (li + 1) as usize;
+    while start > 0 && cand[start - 1].is_alphanumeric() {
+        start -= 1;
+    }
+    Some(start)
+}
+
+/// A label that defines its own acronym, `long form (SHORT)` or `SHORT (long form)`
+/// (`resource description framework (rdf)`, `qos (quality of service)`, as thesauri and
+/// label lists write them): returns the long form and the short form. The short form is one
+/// word of 2 to 10 characters whose letters and digits appear in order in the long form,
+/// the first one starting its first word (Schwartz-Hearst, as for definitions in the
+/// text); a plural `s` is dropped when the long form has fewer words than the short form
+/// has letters (`wireless mesh networks (wmns)` gives `wmn`; `global positioning system
+/// (gps)` keeps `gps`). A qualifier (`linkage (genetics)`) or text after the parenthesis
+/// (`E(3)-equivariant networks`) is no definition.
+pub fn label_definition(label: &str) -> Option<(String, String)> {
+    let label = label.trim();
+    let inner = label.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let (outer, inner) = (inner[..open].trim(), inner[open + 1..].trim());
+    if outer.is_empty() || inner.is_empty() || outer.contains(['(', ')']) || inner.contains(['(', ')']) {
+        return None;
+    }
+    [(outer, inner), (inner, outer)].into_iter().find_map(|(long, short)| {
+        let n = short.chars().count();
+        let shape = (2..=10).contains(&n) && !short.contains(char::is_whitespace) && short.chars().next().is_some_and(char::is_alphanumeric) && short.chars().any(char::is_alphabetic);
+        if !shape || long.chars().count() <= n || !long.contains(|c: char| c.is_alphabetic()) {
+            return None;
+        }
+        let long_chars: Vec<char> = long.chars().collect();
+        let covers = |s: &str| long_form_start(s, &long_chars) == Some(0);
+        // `svms` for three words is a plural; `gps` for three is not.
+        let words = long.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()).count();
+        let singular = short.strip_suffix('s').filter(|s| s.chars().count() >= 2 && covers(s));
+        match singular {
+            Some(one) if words < n => Some((long.to_string(), one.to_string())),
+            _ if covers(short) => Some((long.to_string(), short.to_string())),
+            _ => singular.map(|one| (long.to_string(), one.to_string())),
+        }
+    })
+}
+
 /// Whether a label is written like an acronym (`MoE`, `RLHF`, `KV`, `GPT-4`, `LLMs`): one
 /// atom with at least two capitals and more capitals than lowercase letters, or mixed case
 /// inside a short word. Acronyms are matched case-sensitively.
@@ -366,6 +435,21 @@ mod tests {
         assert_eq!(label_key("Mixture-of-Experts"), label_key("mixture of experts"));
         assert_eq!(label_key("HumanEval+"), "humaneval+");
         assert_ne!(label_key("HumanEval+"), label_key("HumanEval"));
+    }
+
+    #[test]
+    fn labels_that_define_an_acronym() {
+        let def = |l: &str| label_definition(l).map(|(long, short)| format!("{long}|{short}"));
+        assert_eq!(def("resource description framework (rdf)").as_deref(), Some("resource description framework|rdf"));
+        assert_eq!(def("Mixture of Experts (MoE)").as_deref(), Some("Mixture of Experts|MoE"));
+        assert_eq!(def("qos (quality of service)").as_deref(), Some("quality of service|qos"));
+        assert_eq!(def("svm(support vector machine)").as_deref(), Some("support vector machine|svm"));
+        assert_eq!(def("support vector machines (svms)").as_deref(), Some("support vector machines|svm"));
+        assert_eq!(def("global positioning system (gps)").as_deref(), Some("global positioning system|gps"));
+        assert_eq!(def("mobile ad hoc networks (manets)").as_deref(), Some("mobile ad hoc networks|manet"));
+        for none in ["linkage (genetics)", "fortran (programming language)", "alcatel (co)", "E(3)-equivariant networks", "(100) silicon", "keys (for locks)", "rdf", "x (y)"] {
+            assert_eq!(def(none), None, "{none}");
+        }
     }
 
     #[test]
