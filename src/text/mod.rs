@@ -187,7 +187,7 @@ fn stem_form(word: &str) -> (CompactString, bool) {
     let mut stripped = false;
     if w.ends_with("sses") {
         w.truncate(w.len() - 2);
-    } else if w.ends_with('s') && !["ss", "us", "is", "ys", "ias"].iter().any(|s| w.ends_with(s)) && !(w.len() <= 4 && w.ends_with("as")) {
+    } else if w.ends_with('s') && !["ss", "us", "is", "ias"].iter().any(|s| w.ends_with(s)) && !(w.ends_with("ys") && !["ays", "eys", "oys", "uys"].iter().any(|s| w.ends_with(s))) && !(w.len() <= 4 && w.ends_with("as")) {
         w.pop();
     }
     if let Some(n) = w.strip_suffix("ing").filter(|b| b.len() >= 3 && has_vowel(b)).map(str::len) {
@@ -409,6 +409,10 @@ mod tests {
             ("modelling", "modeling"),
             ("scaling", "scale"),
             ("planned", "plan"),
+            ("keys", "key"),
+            ("arrays", "array"),
+            ("surveys", "survey"),
+            ("replays", "replay"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} / {b}");
         }
