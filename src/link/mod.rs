@@ -660,7 +660,13 @@ impl Linker {
             // Support: a concept of the same branch or a related one, or (where a flat label
             // list has neither) another name that contains the acronym as a word ("RDF
             // graphs" for "RDF"), written elsewhere in the paper.
-            let names_it = |m: &Mention| own.iter().any(|a| m.field != a.field || m.end <= a.start || m.start >= a.end) && m.label.split(|ch: char| !ch.is_alphanumeric()).any(|w| own.iter().any(|a| w.eq_ignore_ascii_case(&crate::text::acronym_key(&a.text))));
+            // (The acronym alone, as another concept's label, is no support.)
+            let names_it = |m: &Mention| {
+                let words: Vec<&str> = m.label.split(|ch: char| !ch.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+                words.len() >= 2
+                    && own.iter().any(|a| m.field != a.field || m.end <= a.start || m.start >= a.end)
+                    && words.iter().any(|w| own.iter().any(|a| w.eq_ignore_ascii_case(&crate::text::acronym_key(&a.text))))
+            };
             let supported = mentions.iter().any(|m| {
                 m.concept != c
                     && !ambiguous(m)
@@ -1015,11 +1021,11 @@ mod tests {
         // name written with it does ("RDF graphs"), at another place in the paper.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("labels.csv");
-        std::fs::write(&path, "label\nresource description framework (rdf)\nrdf graphs\nsparql\n").unwrap();
+        std::fs::write(&path, "label\nresource description framework (rdf)\nrdf graphs\nsparql\nrdf\n").unwrap();
         let l = Linker::new(Ontology::load(&[OntologySpec::File(path)]).unwrap(), LinkConfig::default());
         let rdf = |t: &Tagged| t.concepts.iter().any(|c| c.id == "resource-description-framework-rdf");
         assert!(rdf(&l.tag(&paper("Querying RDF graphs", "We store RDF in a column store."))));
-        assert!(!rdf(&l.tag(&paper("Querying RDF at scale", "We answer SPARQL queries over RDF."))), "SPARQL names no RDF");
+        assert!(!rdf(&l.tag(&paper("Querying RDF at scale", "We answer SPARQL queries over RDF."))), "SPARQL names no RDF, nor does the label `rdf`");
         let cands = l.link(&paper("Querying RDF at scale", "We answer SPARQL queries over RDF.")).candidates;
         assert!(cands.iter().any(|c| c.decision == Decision::UnsupportedAcronym), "{cands:?}");
     }
