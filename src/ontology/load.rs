@@ -388,6 +388,16 @@ mod tests {
         assert_eq!(get("wireless-mesh-networks-wmns").acronyms, vec!["WMN"]);
         let linkage = get("linkage-genetics");
         assert!(linkage.alt_labels.is_empty() && linkage.acronyms.is_empty(), "a qualifier is no definition");
+        // In Turtle too; an acronym another concept carries stays with it.
+        let ttl = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix tg: <https://w3id.org/topicgraph/ontology#> .\n\
+                   <urn:x:rag> a skos:Concept ; skos:prefLabel \"Retrieval-augmented generation (RAG)\"@en .\n\
+                   <urn:x:moe> a skos:Concept ; skos:prefLabel \"Mixture of experts\"@en ; tg:acronym \"MoE\" .\n\
+                   <urn:x:moe2> a skos:Concept ; skos:prefLabel \"Mixture of encoders (MoE)\"@en .\n";
+        let (_d, spec) = file("d.ttl", ttl);
+        let o = Ontology::load(&[spec]).unwrap();
+        assert_eq!((o.concepts[0].alt_labels.clone(), o.concepts[0].acronyms.clone()), (vec!["Retrieval-augmented generation".to_string()], vec!["RAG".to_string()]));
+        assert_eq!(o.concepts[1].acronyms, vec!["MoE"]);
+        assert!(o.concepts[2].acronyms.is_empty(), "{:?}", o.concepts[2]);
     }
 
     #[test]

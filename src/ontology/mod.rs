@@ -248,7 +248,8 @@ impl Ontology {
     /// form as an altLabel and the short form as an acronym, matched case-sensitively and
     /// written in capitals when the label is all lowercase (`RDF`). An acronym that labels
     /// define with different long forms (`cbr`: case-based reasoning, constant bit rate) is
-    /// left out, with a note; so is a lowercase short form that is an English word (`of`).
+    /// left out, with a note; so is one another concept already has, and a lowercase short
+    /// form that is an English word (`of`).
     fn add_defined_forms(&mut self) {
         let mut defs: Vec<(usize, String, String)> = Vec::new();
         for (i, c) in self.concepts.iter().enumerate() {
@@ -275,13 +276,16 @@ impl Ontology {
                 self.notes.push(LoadNote { source: sources.clone(), message: format!("acronym {key} stands for {} different long forms ({}): the long forms are matched, the acronym is not", longs.len(), ids.join(", ")) });
             }
         }
+        // An acronym another concept already carries stays that concept's.
+        let taken: HashMap<String, usize> = self.concepts.iter().enumerate().flat_map(|(i, c)| c.acronyms.iter().map(move |a| (acronym_key(a), i))).collect();
         for (i, long, short) in defs {
             let c = &mut self.concepts[i];
             let long_key = label_key(&long);
             if !c.labels().any(|(l, _)| label_key(l) == long_key) {
                 c.alt_labels.push(long);
             }
-            if expansions[&acronym_key(&short)].len() == 1 && !c.acronyms.contains(&short) {
+            let key = acronym_key(&short);
+            if expansions[&key].len() == 1 && taken.get(&key).is_none_or(|&j| j == i) && !c.acronyms.contains(&short) {
                 c.acronyms.push(short);
             }
         }
