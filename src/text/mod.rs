@@ -152,6 +152,12 @@ pub fn is_verb_form(word: &str) -> bool {
     stem_form(word).1
 }
 
+/// A word ending in `ys` after a consonant (`analysys`, `polys`): no plural to strip, unlike
+/// `keys`, `arrays` or `surveys`.
+fn consonant_ys(w: &str) -> bool {
+    w.len() >= 3 && w.ends_with("ys") && !matches!(w.as_bytes()[w.len() - 3], b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
 /// [`stem`], and whether it stripped `-ing`, `-ed` or `-ied`.
 fn stem_form(word: &str) -> (CompactString, bool) {
     // Every step below edits `w` in place (inline for short words: no allocation):
@@ -187,7 +193,7 @@ fn stem_form(word: &str) -> (CompactString, bool) {
     let mut stripped = false;
     if w.ends_with("sses") {
         w.truncate(w.len() - 2);
-    } else if w.ends_with('s') && !["ss", "us", "is", "ias"].iter().any(|s| w.ends_with(s)) && !(w.ends_with("ys") && !["ays", "eys", "oys", "uys"].iter().any(|s| w.ends_with(s))) && !(w.len() <= 4 && w.ends_with("as")) {
+    } else if w.ends_with('s') && !["ss", "us", "is", "ias"].iter().any(|s| w.ends_with(s)) && !consonant_ys(&w) && !(w.len() <= 4 && w.ends_with("as")) {
         w.pop();
     }
     if let Some(n) = w.strip_suffix("ing").filter(|b| b.len() >= 3 && has_vowel(b)).map(str::len) {
