@@ -246,6 +246,17 @@ fn bench_read(inputs: &[String], no_floor: bool) -> Result<u8> {
             println!("    dedup index: {} entries, ~{:.1} MiB", s.index_entries, s.index_bytes as f64 / (1 << 20) as f64);
         }
     }
+    // As `papers --out FILE` reads: the lines go into the file, which is the merger's spill.
+    for merge in [true, false] {
+        let cfg = ReadConfig { merge, ..Default::default() };
+        let mut file = tempfile::tempfile().context("creating a temporary file")?;
+        let t = Instant::now();
+        let s = read_inputs_to(inputs, &cfg, &mut Quiet, Sink::JsonFile(&mut file))?;
+        let secs = t.elapsed().as_secs_f64();
+        let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let label = if merge { "papers → a JSON Lines file (merged in place)" } else { "papers --no-merge → a JSON Lines file" };
+        report(label, s.read, secs, Some(format!("accepted {}, written {}, rejected {}, merged {}, {:.0} MiB in the file", s.accepted, s.written, s.rejected, s.duplicates_merged, bytes as f64 / (1 << 20) as f64)));
+    }
     if let Some(kb) = peak_rss_kib() {
         println!("peak RSS: {:.1} MiB", kb as f64 / 1024.0);
     }

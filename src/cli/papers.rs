@@ -92,7 +92,14 @@ pub fn read_unmerged(inputs: &[String]) -> Result<Vec<topicgraph::model::Paper>>
 }
 
 pub fn write_papers(out: &str, read: impl FnOnce(Sink) -> Result<ReadSummary, IngestError>) -> Result<ReadSummary> {
-    with_output(out, |w| read(Sink::JsonLines(&mut |line| w.write_all(line))).map_err(anyhow::Error::from))
+    let mut w = Output::open(out)?;
+    // An uncompressed file takes the lines directly (and is the merger's spill).
+    let summary = match &mut w {
+        Output::File(f) if f.is_plain() => read(Sink::JsonFile(f.plain_file().expect("plain"))),
+        w => read(Sink::JsonLines(&mut |line| w.write_all(line))),
+    }?;
+    w.finish()?;
+    Ok(summary)
 }
 
 /// Run `f` with a buffered writer on `out` (`-` is stdout). A file is written under a
@@ -167,6 +174,20 @@ impl OutputFile {
         let buf = BufWriter::with_capacity(1 << 20, tmp);
         let w = if out.ends_with(".gz") { OutputWriter::Gz(flate2::write::GzEncoder::new(buf, flate2::Compression::default())) } else { OutputWriter::Plain(buf) };
         Ok(OutputFile { path: path.to_path_buf(), w })
+    }
+
+    /// Whether the file is written uncompressed, with nothing written yet.
+    pub fn is_plain(&self) -> bool {
+        matches!(&self.w, OutputWriter::Plain(b) if b.buffer().is_empty())
+    }
+
+    /// The temporary file itself, for a writer that fills it directly (when
+    /// [`OutputFile::is_plain`]); `None` when compressed.
+    pub fn plain_file(&mut self) -> Option<&mut std::fs::File> {
+        match &mut self.w {
+            OutputWriter::Plain(b) if b.buffer().is_empty() => Some(b.get_mut().as_file_mut()),
+            _ => None,
+        }
     }
 
     pub fn finish(self) -> Result<()> {

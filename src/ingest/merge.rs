@@ -4,7 +4,8 @@
 //! holds 64-bit hashes of id keys and title fingerprints, and accepted paper bodies are
 //! spilled to an anonymous temporary file (MessagePack when the reader hands on values, the
 //! JSON lines themselves when it hands on lines) until [`Merger::finish`] writes each merged
-//! paper, in order of first appearance. Merging ([`merge_papers`]) is by a fixed priority (latest
+//! paper, in order of first appearance. JSON lines bound for a file are spilled into that file
+//! itself, which [`Merger::finish_in_place`] rewrites from the first merged paper on. Merging ([`merge_papers`]) is by a fixed priority (latest
 //! arXiv version, then source rank), never by input order.
 
 use crate::ingest::clean::normalize_title;
@@ -53,22 +54,29 @@ pub struct Merger {
 const MAX_NEAR_DUPLICATES: usize = 1000;
 
 impl Merger {
-    /// `json`: the papers [`Merger::add`] gets are [`json_line`]s (else [`encode`]d).
+    /// `json`: the papers [`Merger::add`] gets are [`json_line`]s (else [`encode`]d). They
+    /// are spilled to an anonymous temporary file.
     pub fn new(json: bool) -> io::Result<Self> {
-        Ok(Merger {
+        Ok(Merger::with_spill(json, tempfile::tempfile()?))
+    }
+
+    /// Spill into `file`, an empty file at its start: for JSON lines, the output file itself,
+    /// which [`Merger::finish_in_place`] then turns into the output.
+    pub fn with_spill(json: bool, file: File) -> Self {
+        Merger {
             index: FxHashMap::default(),
             fingerprints: FxHashMap::default(),
             parent: Vec::new(),
             first: Vec::new(),
             extra: HashMap::new(),
             group_id: Vec::new(),
-            spill: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
+            spill: BufWriter::with_capacity(1 << 20, file),
             spill_len: 0,
             json,
             merged: 0,
             near_duplicates: Vec::new(),
             near_duplicate_count: 0,
-        })
+        }
     }
 
     /// Entries in the dedup index (id keys and title fingerprints).
@@ -168,7 +176,34 @@ impl Merger {
     /// Spilled records are read back in order and decoded and merged in parallel, a batch
     /// at a time. A JSON line of a paper that merged with none goes to a
     /// [`Sink::JsonLines`] as it was spilled.
-    pub fn finish(mut self, mut sink: Sink) -> io::Result<u64> {
+    pub fn finish(self, sink: Sink) -> io::Result<u64> {
+        self.write_groups(0, sink)
+    }
+
+    /// Finish a JSON-lines merger whose spill is the output file ([`Merger::with_spill`]):
+    /// its lines up to the first paper that merged with another are already the output, in
+    /// order (every record before that one was a paper of its own). Only the rest is written
+    /// again, through a temporary file; with no duplicates at all, nothing is. Returns how
+    /// many papers the file holds.
+    pub fn finish_in_place(mut self) -> io::Result<u64> {
+        self.spill.flush()?;
+        // A merged group's first record comes before its other members, and a group that
+        // joined another comes after that one: the first group with members marks the start.
+        let Some(&from) = self.extra.keys().min() else { return Ok(self.parent.len() as u64) };
+        let mut file = self.spill.get_ref().try_clone()?;
+        let keep = self.first[from as usize].0;
+        let mut tail = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+        let rewritten = self.write_groups(from, Sink::JsonLines(&mut |line| tail.write_all(line)))?;
+        let mut tail = tail.into_inner().map_err(|e| e.into_error())?;
+        tail.rewind()?;
+        file.set_len(keep)?;
+        file.seek(io::SeekFrom::Start(keep))?;
+        io::copy(&mut tail, &mut file)?;
+        Ok(from as u64 + rewritten)
+    }
+
+    /// Write the distinct papers from group `from` on (see [`Merger::finish`]).
+    fn write_groups(mut self, from: u32, mut sink: Sink) -> io::Result<u64> {
         self.spill.flush()?;
         let file = self.spill.get_ref().try_clone()?;
         // First members come in file order: read them with one forward pass; later members
@@ -216,7 +251,7 @@ impl Merger {
             Ok(n)
         };
         let mut line = Vec::new();
-        for g in 0..self.parent.len() as u32 {
+        for g in from..self.parent.len() as u32 {
             if self.parent[g as usize] != g {
                 continue;
             }
@@ -486,7 +521,18 @@ mod tests {
         }))
         .unwrap();
         let expected: Vec<u8> = out.iter().flat_map(|p| json_line(p).unwrap()).collect();
-        assert_eq!(String::from_utf8(lines).unwrap(), String::from_utf8(expected).unwrap());
+        assert_eq!(String::from_utf8(lines).unwrap(), String::from_utf8(expected.clone()).unwrap());
+        // The output file as the spill, finished in place: the same bytes.
+        let mut file = tempfile::tempfile().unwrap();
+        let mut mf = Merger::with_spill(true, file.try_clone().unwrap());
+        for p in &papers {
+            mf.add(&p.id, &merge_keys(p), &json_line(p).unwrap()).unwrap();
+        }
+        assert_eq!(mf.finish_in_place().unwrap(), n);
+        let mut in_place = String::new();
+        file.rewind().unwrap();
+        file.read_to_string(&mut in_place).unwrap();
+        assert_eq!(in_place, String::from_utf8(expected).unwrap());
         let mut m2 = Merger::new(false).unwrap();
         m2.merged = merged;
         m2.near_duplicates = near;

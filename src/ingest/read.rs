@@ -16,7 +16,7 @@ use crate::ingest::{IngestError, Loc, ParseCtx, Record};
 use crate::model::{Paper, PartialDate, Provenance};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// How to read. `Default` is auto-detection with merging on.
@@ -108,11 +108,17 @@ pub enum Sink<'a> {
     /// them as they are). The worker threads serialise them, and a paper that merged with no
     /// other goes from the merger's spill file to the sink without being decoded again.
     JsonLines(&'a mut dyn FnMut(&[u8]) -> io::Result<()>),
+    /// The same lines, written into this file: empty, at its start, and the caller's to
+    /// keep or rename (`papers --out FILE`). With merging the file is the merger's spill: it
+    /// already holds the output up to the first paper that merged, and only the rest is
+    /// written again ([`Merger::finish_in_place`]), instead of spilling every line to a
+    /// temporary file and copying it out.
+    JsonFile(&'a mut std::fs::File),
 }
 
 impl Sink<'_> {
     pub(crate) fn json(&self) -> bool {
-        matches!(self, Sink::JsonLines(_))
+        matches!(self, Sink::JsonLines(_) | Sink::JsonFile(_))
     }
 }
 
@@ -216,8 +222,17 @@ pub fn read_files(
 pub fn read_files_to(files: Vec<InputFile>, cfg: &ReadConfig, observer: &mut dyn ReadObserver, mut sink: Sink) -> Result<ReadSummary, IngestError> {
     let mut summary = ReadSummary { files: files.len() as u64, ..Default::default() };
     let json = sink.json();
-    let mut merger = if cfg.merge { Some(Merger::new(json).map_err(|source| IngestError::Io { path: "temporary spill file".into(), source })?) } else { None };
     let sink_err = |source: io::Error| IngestError::Io { path: "output".into(), source };
+    // A file sink takes the lines directly, or as the merger's spill.
+    let file = match &sink {
+        Sink::JsonFile(f) => Some(f.try_clone().map_err(sink_err)?),
+        _ => None,
+    };
+    let (mut merger, mut direct) = match (cfg.merge, file) {
+        (true, Some(f)) => (Some(Merger::with_spill(true, f)), None),
+        (true, None) => (Some(Merger::new(json).map_err(|source| IngestError::Io { path: "temporary spill file".into(), source })?), None),
+        (false, f) => (None, f.map(|f| io::BufWriter::with_capacity(1 << 20, f))),
+    };
 
     // producers (open, decompress, split, parse documents; one file each, several files at
     // once) -> worker (parse lines, clean; in parallel) -> this thread (count, report, merge
@@ -241,6 +256,7 @@ pub fn read_files_to(files: Vec<InputFile>, cfg: &ReadConfig, observer: &mut dyn
             (Some(m), Accepted::Encoded(e), _) => m.add(&e.id, &e.keys, &e.bytes).map(|_| ()),
             (_, Accepted::Paper(paper), Sink::Papers(sink)) => sink(paper),
             (_, Accepted::Line(bytes), Sink::JsonLines(sink)) => sink(&bytes),
+            (_, Accepted::Line(bytes), Sink::JsonFile(_)) => direct.as_mut().expect("a file sink without merging writes directly").write_all(&bytes),
             (m, _, _) => Err(io::Error::other(format!("the reader made a paper of the wrong form (merging: {})", m.is_some()))),
         })
     })?;
@@ -251,8 +267,15 @@ pub fn read_files_to(files: Vec<InputFile>, cfg: &ReadConfig, observer: &mut dyn
         summary.near_duplicates = m.near_duplicates.clone();
         summary.index_entries = m.index_entries() as u64;
         summary.index_bytes = m.index_bytes() as u64;
-        summary.written = m.finish(sink).map_err(sink_err)?;
+        summary.written = match sink {
+            Sink::JsonFile(_) => m.finish_in_place(),
+            sink => m.finish(sink),
+        }
+        .map_err(sink_err)?;
     } else {
+        if let Some(mut w) = direct {
+            w.flush().map_err(sink_err)?;
+        }
         summary.written = summary.accepted;
     }
     Ok(summary)

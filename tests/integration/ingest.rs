@@ -83,6 +83,31 @@ fn sources_merge_by_shared_ids_and_latest_version_wins() {
 }
 
 #[test]
+fn an_out_file_holds_what_stdout_gets() {
+    // `--out FILE` is filled in place (the file is the merger's spill, rewritten from the
+    // first merged paper on): the same bytes as standard output, with duplicates at the
+    // start, in the middle and none, merged and not.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("papers.jsonl");
+    let (crawler, kaggle, hf, seed) = (data("formats/crawler_sample.jsonl"), data("formats/kaggle_sample.jsonl"), data("formats/hf_api_sample.json"), data("formats/hf_listing_week.txt"));
+    for inputs in [vec![&crawler, &kaggle, &hf], vec![&seed, &crawler, &hf, &kaggle], vec![&seed], vec![&crawler, &crawler]] {
+        for merge in [true, false] {
+            let mut args: Vec<&str> = vec!["papers", "-q"];
+            if !merge {
+                args.push("--no-merge");
+            }
+            args.extend(inputs.iter().map(|s| s.as_str()));
+            let stdout = run(&args, None);
+            args.extend(["--out", out.to_str().unwrap()]);
+            let file = run(&args, None);
+            assert_eq!((stdout.code, file.code), (0, 0), "{}", file.stderr);
+            assert!(!stdout.stdout.is_empty());
+            assert_eq!(std::fs::read_to_string(&out).unwrap(), stdout.stdout, "{args:?}");
+        }
+    }
+}
+
+#[test]
 fn merging_does_not_depend_on_input_order() {
     let a = run(&["papers", &data("formats/crawler_sample.jsonl"), &data("formats/kaggle_sample.jsonl")], None);
     let b = run(&["papers", &data("formats/kaggle_sample.jsonl"), &data("formats/crawler_sample.jsonl")], None);
