@@ -94,9 +94,9 @@ pub fn read_unmerged(inputs: &[String]) -> Result<Vec<topicgraph::model::Paper>>
 pub fn write_papers(out: &str, read: impl FnOnce(Sink) -> Result<ReadSummary, IngestError>) -> Result<ReadSummary> {
     let mut w = Output::open(out)?;
     // An uncompressed file takes the lines directly (and is the merger's spill).
-    let summary = match &mut w {
-        Output::File(f) if f.is_plain() => read(Sink::JsonFile(f.plain_file().expect("plain"))),
-        w => read(Sink::JsonLines(&mut |line| w.write_all(line))),
+    let summary = match w.plain_file() {
+        Some(file) => read(Sink::JsonFile(file)),
+        None => read(Sink::JsonLines(&mut |line| w.write_all(line))),
     }?;
     w.finish()?;
     Ok(summary)
@@ -121,6 +121,14 @@ enum Output {
 impl Output {
     fn open(out: &str) -> Result<Output> {
         Ok(if out == "-" { Output::Stdout(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())) } else { Output::File(OutputFile::create(out)?) })
+    }
+
+    /// An uncompressed output file itself ([`OutputFile::plain_file`]); `None` for stdout.
+    fn plain_file(&mut self) -> Option<&mut std::fs::File> {
+        match self {
+            Output::File(f) => f.plain_file(),
+            Output::Stdout(_) => None,
+        }
     }
 
     fn finish(self) -> Result<()> {
@@ -176,13 +184,8 @@ impl OutputFile {
         Ok(OutputFile { path: path.to_path_buf(), w })
     }
 
-    /// Whether the file is written uncompressed, with nothing written yet.
-    pub fn is_plain(&self) -> bool {
-        matches!(&self.w, OutputWriter::Plain(b) if b.buffer().is_empty())
-    }
-
-    /// The temporary file itself, for a writer that fills it directly (when
-    /// [`OutputFile::is_plain`]); `None` when compressed.
+    /// The temporary file itself, for a writer that fills it directly (nothing has gone
+    /// through the buffer yet); `None` when compressed.
     pub fn plain_file(&mut self) -> Option<&mut std::fs::File> {
         match &mut self.w {
             OutputWriter::Plain(b) if b.buffer().is_empty() => Some(b.get_mut().as_file_mut()),
