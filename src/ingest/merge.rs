@@ -5,8 +5,9 @@
 //! spilled to an anonymous temporary file (MessagePack when the reader hands on values, the
 //! JSON lines themselves when it hands on lines) until [`Merger::finish`] writes each merged
 //! paper, in order of first appearance. JSON lines bound for a file are spilled into that file
-//! itself, which [`Merger::finish_in_place`] rewrites from the first merged paper on. Merging ([`merge_papers`]) is by a fixed priority (latest
-//! arXiv version, then source rank), never by input order.
+//! itself, which [`Merger::finish_in_place`] rewrites from the first merged paper on. Merging
+//! ([`merge_papers`]) is by a fixed priority (latest arXiv version, then source rank), never
+//! by input order.
 
 use crate::ingest::clean::normalize_title;
 use crate::ingest::read::Sink;
@@ -186,6 +187,7 @@ impl Merger {
     /// again, through a temporary file; with no duplicates at all, nothing is. Returns how
     /// many papers the file holds.
     pub fn finish_in_place(mut self) -> io::Result<u64> {
+        assert!(self.json, "only a spill of JSON lines is the output");
         self.spill.flush()?;
         // A merged group's first record comes before its other members, and a group that
         // joined another comes after that one: the first group with members marks the start.
