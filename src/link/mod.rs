@@ -661,11 +661,12 @@ impl Linker {
             // list has neither) another name that contains the acronym as a word ("RDF
             // graphs" for "RDF"), written elsewhere in the paper.
             // (The acronym alone, as another concept's label, is no support.)
+            let keys: Vec<String> = own.iter().map(|a| crate::text::acronym_key(&a.text)).collect();
             let names_it = |m: &Mention| {
                 let words: Vec<&str> = m.label.split(|ch: char| !ch.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
                 words.len() >= 2
                     && own.iter().any(|a| m.field != a.field || m.end <= a.start || m.start >= a.end)
-                    && words.iter().any(|w| own.iter().any(|a| w.eq_ignore_ascii_case(&crate::text::acronym_key(&a.text))))
+                    && words.iter().any(|w| keys.iter().any(|k| w.eq_ignore_ascii_case(k)))
             };
             let supported = mentions.iter().any(|m| {
                 m.concept != c
