@@ -216,46 +216,51 @@ fn bench_read(inputs: &[String], no_floor: bool) -> Result<u8> {
         }
         report("floor: gzip + serde_json::Value, 1 core", n, t.elapsed().as_secs_f64(), None);
     }
-    // As `papers` reads (lines of JSON out, serialised by the workers), then as `build` and
-    // `tag` read (papers as values), with and without merging.
-    for (merge, json) in [(true, true), (true, false), (false, true), (false, false)] {
+    // As `papers` reads (lines of JSON to standard output, serialised by the workers), as
+    // `build` and `tag` read (papers as values), then as `papers --out FILE` writes (lines into
+    // the file, which is the merger's spill); each with and without merging.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Way {
+        Lines,
+        Values,
+        File,
+    }
+    let ways = [(true, Way::Lines), (true, Way::Values), (false, Way::Lines), (false, Way::Values), (true, Way::File), (false, Way::File)];
+    for (merge, into) in ways {
         let cfg = ReadConfig { merge, ..Default::default() };
+        let mut file = if into == Way::File { Some(tempfile::tempfile().context("creating a temporary file")?) } else { None };
         let t = Instant::now();
         let mut touched = 0u64;
-        let s = if json {
-            read_inputs_to(inputs, &cfg, &mut Quiet, Sink::JsonLines(&mut |line| {
+        let s = match (into, file.as_mut()) {
+            (Way::File, Some(f)) => read_inputs_to(inputs, &cfg, &mut Quiet, Sink::JsonFile(f))?,
+            (Way::Lines, _) => read_inputs_to(inputs, &cfg, &mut Quiet, Sink::JsonLines(&mut |line| {
                 touched += line.len() as u64; // what `papers` writes
                 Ok(())
-            }))?
-        } else {
-            read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
+            }))?,
+            _ => read_inputs(inputs, &cfg, &mut Quiet, &mut |p| {
                 touched += p.title.len() as u64 & 1; // touch the paper so nothing is optimised away
                 Ok(())
-            })?
+            })?,
         };
         let secs = t.elapsed().as_secs_f64();
-        let label = match (merge, json) {
-            (true, true) => "papers → JSON Lines (parse + clean + merge)",
-            (true, false) => "papers as values (parse + clean + merge)",
-            (false, true) => "papers --no-merge → JSON Lines",
-            (false, false) => "papers --no-merge as values (parse + clean)",
+        let label = match (merge, into) {
+            (true, Way::Lines) => "papers → JSON Lines (parse + clean + merge)",
+            (true, Way::Values) => "papers as values (parse + clean + merge)",
+            (false, Way::Lines) => "papers --no-merge → JSON Lines",
+            (false, Way::Values) => "papers --no-merge as values (parse + clean)",
+            (true, Way::File) => "papers → a JSON Lines file (merged in place)",
+            (false, Way::File) => "papers --no-merge → a JSON Lines file",
         };
-        let out = if json { format!(", {:.0} MiB of JSON", touched as f64 / (1 << 20) as f64) } else { String::new() };
+        let mib = |bytes: u64| bytes as f64 / (1 << 20) as f64;
+        let out = match (into, &file) {
+            (Way::Lines, _) => format!(", {:.0} MiB of JSON", mib(touched)),
+            (Way::File, Some(f)) => format!(", {:.0} MiB in the file", mib(f.metadata().map(|m| m.len()).unwrap_or(0))),
+            _ => String::new(),
+        };
         report(label, s.read, secs, Some(format!("accepted {}, written {}, rejected {}, merged {}{out}", s.accepted, s.written, s.rejected, s.duplicates_merged)));
-        if merge && json {
+        if merge && into == Way::Lines {
             println!("    dedup index: {} entries, ~{:.1} MiB", s.index_entries, s.index_bytes as f64 / (1 << 20) as f64);
         }
-    }
-    // As `papers --out FILE` reads: the lines go into the file, which is the merger's spill.
-    for merge in [true, false] {
-        let cfg = ReadConfig { merge, ..Default::default() };
-        let mut file = tempfile::tempfile().context("creating a temporary file")?;
-        let t = Instant::now();
-        let s = read_inputs_to(inputs, &cfg, &mut Quiet, Sink::JsonFile(&mut file))?;
-        let secs = t.elapsed().as_secs_f64();
-        let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let label = if merge { "papers → a JSON Lines file (merged in place)" } else { "papers --no-merge → a JSON Lines file" };
-        report(label, s.read, secs, Some(format!("accepted {}, written {}, rejected {}, merged {}, {:.0} MiB in the file", s.accepted, s.written, s.rejected, s.duplicates_merged, bytes as f64 / (1 << 20) as f64)));
     }
     if let Some(kb) = peak_rss_kib() {
         println!("peak RSS: {:.1} MiB", kb as f64 / 1024.0);
