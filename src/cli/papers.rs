@@ -92,6 +92,13 @@ pub fn read_unmerged(inputs: &[String]) -> Result<Vec<topicgraph::model::Paper>>
 }
 
 pub fn write_papers(out: &str, read: impl FnOnce(Sink) -> Result<ReadSummary, IngestError>) -> Result<ReadSummary> {
+    // Standard output redirected to a new file (`> papers.jsonl`) is filled in place like
+    // `--out`: merging then needs no spill of its own.
+    if out == "-" {
+        if let Some(mut file) = stdout_as_new_file() {
+            return Ok(read(Sink::JsonFile(&mut file))?);
+        }
+    }
     let mut w = Output::open(out)?;
     // An uncompressed file takes the lines directly (and is the merger's spill).
     let summary = match w.plain_file() {
@@ -100,6 +107,27 @@ pub fn write_papers(out: &str, read: impl FnOnce(Sink) -> Result<ReadSummary, In
     }?;
     w.finish()?;
     Ok(summary)
+}
+
+/// Standard output as a file, when it is a regular file that is still empty and written
+/// from its start (a shell's `>`; with `>>` too, the file being empty): the in-place writer
+/// may then seek, truncate and read back what it wrote. A shell opens that file write-only,
+/// so it is opened again, for reading and writing, through `/proc/self/fd/1`. A pipe, a
+/// terminal, a file that already holds something (`{ echo; topicgraph papers ...; } > f`),
+/// or a file that cannot be opened again gets `None`: the buffered stream, as before.
+fn stdout_as_new_file() -> Option<std::fs::File> {
+    use std::io::Seek;
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let mut stdout = std::fs::File::from(std::io::stdout().as_fd().try_clone_to_owned().ok()?);
+    let meta = stdout.metadata().ok()?;
+    if !(meta.is_file() && meta.len() == 0 && stdout.stream_position().ok()? == 0) {
+        return None;
+    }
+    let file = std::fs::OpenOptions::new().read(true).write(true).open("/proc/self/fd/1").ok()?;
+    // The same file, not one that replaced it under that name since.
+    let again = file.metadata().ok()?;
+    (again.dev() == meta.dev() && again.ino() == meta.ino()).then_some(file)
 }
 
 /// Run `f` with a buffered writer on `out` (`-` is stdout). A file is written under a

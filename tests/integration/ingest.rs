@@ -103,6 +103,16 @@ fn an_out_file_holds_what_stdout_gets() {
             assert_eq!((stdout.code, file.code), (0, 0), "{}", file.stderr);
             assert!(!stdout.stdout.is_empty());
             assert_eq!(std::fs::read_to_string(&out).unwrap(), stdout.stdout, "{args:?}");
+            // Standard output redirected to a file (`>`, and `>>` onto an empty file) is
+            // filled in place the same way; onto a file that holds something, it appends.
+            args.truncate(args.len() - 2);
+            for (append, before) in [(false, ""), (true, ""), (true, "earlier\n")] {
+                std::fs::write(&out, before).unwrap();
+                let f = std::fs::OpenOptions::new().write(true).append(append).open(&out).unwrap();
+                let status = std::process::Command::new(crate::common::bin()).args(&args).stdout(f).status().unwrap();
+                assert!(status.success(), "{args:?}");
+                assert_eq!(std::fs::read_to_string(&out).unwrap(), format!("{before}{}", stdout.stdout), "{args:?} append {append}");
+            }
         }
     }
 }
