@@ -13,6 +13,7 @@
 pub mod acronym;
 pub mod document;
 pub mod lexical;
+pub mod profile;
 pub mod rank;
 pub mod scope;
 pub mod score;
@@ -278,6 +279,8 @@ pub struct Linker {
     /// Core concepts that are umbrellas (`tg:umbrella`: roots kept for the hierarchy, never a
     /// subject on their own); the ranker leaves them to the score threshold.
     roots: Vec<bool>,
+    /// Concept profiles ([`profile`]): two features of the ranker.
+    profiles: Option<profile::Profiles>,
 }
 
 /// A core concept with evidence in the paper (its own or its branch's), with the features the
@@ -287,9 +290,10 @@ pub struct CoreCandidate {
     pub concept: usize,
     pub features: rank::Features,
     /// Whether the ranker decides it: the paper names the concept or its branch (a string
-    /// match), or the semantic matcher proposed it (its cosine is a feature). The others, seen
+    /// match), the semantic matcher proposed it (its cosine is a feature), or the concept has
+    /// a profile ([`profile`]: how close the paper's words are is a feature). The others, seen
     /// by the scope matcher alone, are decided by the score threshold as without a ranker:
-    /// scope words are too weak a sign for the ranker's other features to lift.
+    /// scope words alone are too weak a sign for the ranker's other features to lift.
     pub ranked: bool,
     pub probability: Option<f64>,
 }
@@ -331,7 +335,21 @@ impl Linker {
         // The bundled table is compiled in and checked by a unit test: it cannot fail here.
         let keyphrases = config.keyphrases.clone().map(|k| KeyphraseExtractor::new(&ontology, k).expect("the bundled keyphrase table parses"));
         let roots = ontology.concepts.iter().map(|c| c.core && c.umbrella).collect();
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None, ranker: None, roots }
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None, ranker: None, roots, profiles: None }
+    }
+
+    /// Concept profiles for the ranker ([`profile`]); `None` leaves their features at 0. Part
+    /// of the tagging version: stores re-tag when the table changes.
+    pub fn with_profiles(mut self, profiles: Option<profile::Profiles>) -> Linker {
+        if let Some(old) = &self.profiles {
+            self.version = self.version.replace(&format!("+profiles:{}", old.id()), "");
+        }
+        let profiles = profiles.filter(|p| !p.is_empty());
+        if let Some(p) = &profiles {
+            self.version = format!("{}+profiles:{}", self.version, p.id());
+        }
+        self.profiles = profiles;
+        self
     }
 
     /// Let a ranker decide which core concepts each paper is about ([`rank`]); `None` keeps
@@ -472,6 +490,25 @@ impl Linker {
         Tagged { id: paper.id.clone(), title: paper.title.clone(), concepts: tags, entities, keywords, ontology: self.version.clone(), paper: None }
     }
 
+    /// What [`profile::ProfileBuilder`] counts of a paper: its terms, and the core concepts it
+    /// is an exemplar of (tagged, not an umbrella, with score 0.9 or more and a string match
+    /// in the title), or [`profile::BACKGROUND`] when it has no core concept at all. Run with
+    /// neither ranker nor profiles, so that profiles do not learn from their own decisions.
+    pub fn profile_example(&self, paper: &Paper) -> (Vec<(String, u32)>, Vec<String>) {
+        let doc = Document::new(paper);
+        let tags = self.link_doc(&doc).tags;
+        let mut exemplar_of: Vec<String> = tags
+            .iter()
+            .filter(|t| t.core && t.score >= 0.9 && t.evidence.iter().any(|e| e.field == Field::Title && e.matcher == "lexical"))
+            .filter(|t| self.ontology.index_of(&t.id).is_some_and(|i| !self.roots[i]))
+            .map(|t| t.id.clone())
+            .collect();
+        if !tags.iter().any(|t| t.core) {
+            exemplar_of.push(profile::BACKGROUND.to_string());
+        }
+        (profile::terms(&doc), exemplar_of)
+    }
+
     /// Tag one paper and also return every candidate with its decision (for `explain`).
     pub fn link(&self, paper: &Paper) -> Linked {
         self.link_doc(&Document::new(paper))
@@ -550,6 +587,10 @@ impl Linker {
         let mut cores: Vec<usize> = live.iter().flat_map(|c| self.core_of[c.concept].iter().copied()).filter(|&c| !self.roots[c]).collect();
         cores.sort_unstable();
         cores.dedup();
+        let closeness = match &self.profiles {
+            Some(p) if !cores.is_empty() => p.closeness(doc, self.ontology.concepts.len()),
+            _ => Vec::new(),
+        };
         let mut raw: Vec<Raw> = Vec::new();
         for &core in &cores {
             let members: Vec<&&Candidate> = live.iter().filter(|c| self.core_of[c.concept].contains(&core)).collect();
@@ -569,6 +610,7 @@ impl Linker {
         raw.iter()
             .map(|r| {
                 let c = r.concept;
+                let profile = closeness.get(c).copied().flatten();
                 let narrower = raw.iter().filter(|o| o.concept != c && self.core_ancestors[o.concept].contains(&c)).map(|o| o.score).fold(0.0, f64::max);
                 let broader = raw.iter().filter(|o| self.core_ancestors[c].contains(&o.concept)).map(|o| o.score).fold(0.0, f64::max);
                 let flag = |b: bool| if b { 1.0 } else { 0.0 };
@@ -586,8 +628,14 @@ impl Linker {
                     self.core_ancestors[c].len() as f64,
                     r.lexical.iter().map(|e| e.weight).fold(0.0, f64::max),
                     r.semantic,
+                    profile.map_or(0.0, |p| p.z),
+                    flag(profile.is_some_and(|p| p.closest)),
                 ];
-                CoreCandidate { concept: c, probability: ranker.map(|k| k.probability(&features)), ranked: !r.lexical.is_empty() || r.semantic > 0.0, features }
+                // Named only in passing ("unlike RAG pipelines, ..."): left to the score
+                // threshold, which passing mentions do not reach, however close the profile.
+                let passing_only = !r.lexical.is_empty() && r.lexical.iter().all(|e| e.cue.as_deref().is_some_and(|c| c.starts_with("passing")));
+                let ranked = !passing_only && (!r.lexical.is_empty() || r.semantic > 0.0 || profile.is_some());
+                CoreCandidate { concept: c, probability: ranker.map(|k| k.probability(&features)), ranked, features }
             })
             .collect()
     }

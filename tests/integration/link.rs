@@ -207,11 +207,67 @@ fn a_ranker_trained_by_eval_is_read_by_tag() {
         let first: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
         first["ontology"].as_str().unwrap().to_string()
     };
-    assert!(version(m).starts_with("bundled@1.1.0+ranker:"));
-    assert_eq!(version("off"), "bundled@1.1.0");
+    assert!(version(m).starts_with("bundled@1.1.0+ranker:") && version(m).contains("+profiles:"));
+    assert!(version("off").starts_with("bundled@1.1.0+profiles:"));
     // A broken model file is an error naming the file and the reason.
     std::fs::write(&model, text.replace("\nscore\t", "\nscore\tx")).unwrap();
     let bad = run(&["tag", "-q", "--ranker", m, &papers], None);
     assert_ne!(bad.code, 0);
     assert!(bad.stderr.contains(m) && bad.stderr.contains("is not a number"), "{}", bad.stderr);
+}
+
+#[test]
+fn the_bundled_profiles_find_a_concept_the_text_only_paraphrases() {
+    // KV-cache eviction, described without "KV cache" or any other label of the branch: the
+    // scope matcher proposes it weakly, and its profile lets the ranker keep it.
+    let paper = br#"{"id":"sem-1","title":"Forgetting what attention no longer needs: evicting stored keys and values during long generation","abstract":"Autoregressive decoding keeps the key and value vectors of every past token, and this memory grows linearly with the output length. We score each stored token by the attention it received and drop the least useful ones, keeping memory constant. On long-document summarisation the method matches full attention with a fifth of the memory."}
+"#;
+    let ids = |args: &[&str]| -> Vec<String> {
+        let r = run(&[&["tag", "-q", "--no-entities", "--max-keywords", "0"], args, &["-"]].concat(), Some(paper));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json_lines()[0]["concepts"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(ids(&[]).contains(&"kv-cache".to_string()), "{:?}", ids(&[]));
+    assert!(!ids(&["--profiles", "off"]).iter().any(|c| c.starts_with("kv-")), "{:?}", ids(&["--profiles", "off"]));
+    // Named only in passing, a concept stays out however close its profile: the fixture's
+    // dense-retrieval paper says "unlike retrieval-augmented generation pipelines".
+    let r = run(&["tag", "-q", &data("link/papers.jsonl")], None);
+    let pass = r.json_lines().into_iter().find(|p| p["id"] == "pass-1").unwrap();
+    assert!(!concept_ids(&pass).contains(&"retrieval-augmented-generation".to_string()), "{pass}");
+}
+
+#[test]
+fn concept_profiles_are_built_from_a_corpus_and_read_by_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("profiles.tsv.gz");
+    let t = table.to_str().unwrap();
+    let corpus = [data("link/papers.jsonl"), data("formats/hf_listing_week.txt"), data("formats/crawler_sample.jsonl")];
+    let mut args = vec!["stats", "-q", "--build-profiles", t, "--exemplars", "3", "--profile-terms", "20", "--out", "-"];
+    args.extend(corpus.iter().map(String::as_str));
+    let r = run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(std::fs::File::open(&table).unwrap()), &mut text).unwrap();
+    assert!(text.starts_with("# topicgraph concept profiles"), "{text}");
+    assert!(text.contains("\np\tkv-cache\t") && text.contains("\nidf\t"), "the KV-cache fixtures name it in their titles: {text}");
+    assert!(text.lines().filter(|l| l.starts_with("p\tkv-cache\t")).count() <= 20, "at most --profile-terms terms");
+    // The same corpus gives the same bytes.
+    let again = dir.path().join("again.tsv");
+    args[3] = again.to_str().unwrap();
+    assert_eq!(run(&args, None).code, 0);
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+    // tag reads it (and says so in the tagging version); a broken table names the file.
+    let version = |profiles: &str| {
+        let out = run(&["tag", "-q", "--no-entities", "--max-keywords", "0", "--profiles", profiles, &data("link/papers.jsonl")], None);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let first: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+        first["ontology"].as_str().unwrap().to_string()
+    };
+    let (mine, bundled) = (version(t), version("bundled"));
+    assert!(mine.contains("+profiles:") && bundled.contains("+profiles:") && mine != bundled, "{mine} / {bundled}");
+    assert!(!version("off").contains("+profiles:"));
+    std::fs::write(&again, "p\tkv-cache\tcach\t1.0\n").unwrap();
+    let bad = run(&["tag", "-q", "--profiles", again.to_str().unwrap(), &data("link/papers.jsonl")], None);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("again.tsv") && bad.stderr.contains("no idf row"), "{}", bad.stderr);
 }
