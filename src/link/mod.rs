@@ -293,7 +293,8 @@ pub struct CoreCandidate {
     /// match), the semantic matcher proposed it (its cosine is a feature), or the concept has
     /// a profile ([`profile`]: how close the paper's words are is a feature). The others, seen
     /// by the scope matcher alone, are decided by the score threshold as without a ranker:
-    /// scope words alone are too weak a sign for the ranker's other features to lift.
+    /// scope words alone are too weak a sign for the ranker's other features to lift. So are
+    /// concepts named only in passing ("unlike RAG pipelines"), whatever else they have.
     pub ranked: bool,
     pub probability: Option<f64>,
 }

@@ -15,6 +15,7 @@
 //! every stem a profile uses, and `p<TAB>concept<TAB>stem<TAB>weight`; comment lines start
 //! with `#`. Sorted: the same corpus gives the same bytes.
 
+use crate::embed::fnv1a;
 use crate::extract::keyphrase::stopwords::STOPWORDS;
 use crate::link::document::{Document, Field};
 use crate::ontology::Ontology;
@@ -141,7 +142,7 @@ impl Profiles {
         for (stem, s, v) in all {
             index.entry(stem.to_string()).or_default().push((s as u32, v));
         }
-        let id = format!("{:08x}", text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3)) >> 32);
+        let id = format!("{:08x}", fnv1a(text.as_bytes()) >> 32);
         Ok(Profiles { index, concepts, background: bg.map(|b| b as u32), id })
     }
 
@@ -223,7 +224,7 @@ impl ProfileBuilder {
         for (t, _) in &terms {
             *self.df.entry(t.clone()).or_default() += 1;
         }
-        let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        let hash = fnv1a(id.as_bytes());
         for c in exemplar_of {
             let heap = self.exemplars.entry(c.clone()).or_default();
             if heap.len() < self.per_concept {

@@ -180,7 +180,7 @@ impl Ranker {
     pub fn id(&self) -> String {
         // The numbers only: editing the notes does not make stores re-tag.
         let numbers = Ranker { notes: Vec::new(), ..self.clone() }.to_tsv();
-        let h = numbers.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        let h = crate::embed::fnv1a(numbers.as_bytes());
         format!("{:08x}", h >> 32)
     }
 }
