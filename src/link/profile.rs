@@ -150,7 +150,7 @@ impl Profiles {
         &self.id
     }
 
-    /// Whether any concept has a profile.
+    /// Whether fewer than two concepts have a profile: nothing to compare a paper across.
     pub fn is_empty(&self) -> bool {
         self.concepts.len() < 2
     }
