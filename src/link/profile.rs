@@ -60,15 +60,16 @@ fn counted(stem: &str) -> bool {
     stem.len() >= 3 && stem.bytes().any(|b| b.is_ascii_alphabetic()) && !STOPWORDS.contains(&stem)
 }
 
+/// The words a profile reads: those of the title and the abstract, in order.
+fn words(doc: &Document) -> impl Iterator<Item = &crate::text::Word> {
+    doc.fields.iter().filter(|f| f.field != Field::Keywords).flat_map(|f| f.words.iter())
+}
+
 /// Term counts of a paper's title and abstract, by stem, sorted.
 pub fn terms(doc: &Document) -> Vec<(String, u32)> {
     let mut tf: BTreeMap<&str, u32> = BTreeMap::new();
-    for f in doc.fields.iter().filter(|f| f.field != Field::Keywords) {
-        for w in &f.words {
-            if counted(&w.stem) {
-                *tf.entry(w.stem.as_str()).or_default() += 1;
-            }
-        }
+    for w in words(doc).filter(|w| counted(&w.stem)) {
+        *tf.entry(w.stem.as_str()).or_default() += 1;
     }
     tf.into_iter().map(|(s, n)| (s.to_string(), n)).collect()
 }
@@ -166,15 +167,13 @@ impl Profiles {
         // order they first occur: a fixed order of summation, the same bytes out on every run.
         let mut first: HashMap<&str, usize> = HashMap::default();
         let mut found: Vec<(u32, &[(u32, f64)])> = Vec::new();
-        for f in doc.fields.iter().filter(|f| f.field != Field::Keywords) {
-            for w in &f.words {
-                if let Some(postings) = self.index.get(w.stem.as_str()) {
-                    let k = *first.entry(w.stem.as_str()).or_insert_with(|| {
-                        found.push((0, postings));
-                        found.len() - 1
-                    });
-                    found[k].0 += 1;
-                }
+        for w in words(doc) {
+            if let Some(postings) = self.index.get(w.stem.as_str()) {
+                let k = *first.entry(w.stem.as_str()).or_insert_with(|| {
+                    found.push((0, postings));
+                    found.len() - 1
+                });
+                found[k].0 += 1;
             }
         }
         let mut sim = vec![0.0f64; self.concepts.len() + usize::from(self.background.is_some())];

@@ -37,7 +37,7 @@ pub const FEATURES: [&str; N] = [
     "depth",         // number of core ancestors in the ontology
     "max_weight",    // the strongest single string-matched mention
     "semantic",      // the best similarity of a semantic-matcher mention (0 when semantic linking is off)
-    "profile",       // how much closer the paper is to the concept's profile than to the average one, in standard deviations (0 without profiles: crate::link::profile)
+    "profile",       // how much closer the paper is to the concept's profile than to the background profile, in standard deviations (0 without profiles: crate::link::profile)
     "profile_top",   // the concept's profile is the paper's closest
 ];
 
