@@ -30,9 +30,10 @@ use topicgraph::ontology::Ontology;
     to the concept of the --ontology that has a label with the same matching key (case, plurals, \
     hyphens and spacing folded); a label that names no concept is scored as label:<key>.")]
 pub struct EvalArgs {
-    /// Gold JSON Lines: {"id", "concepts": [...], "entities": [{"text", "type"}]}.
-    #[arg(long, value_name = "GOLD.jsonl", required_unless_present_any = ["gsap_ner", "keyphrases"])]
-    pub gold: Option<String>,
+    /// Gold JSON Lines: {"id", "concepts": [...], "entities": [{"text", "type"}]}. Repeat it to
+    /// score (or train on) several gold standards as one; their paper ids must differ.
+    #[arg(long, value_name = "GOLD.jsonl", action = clap::ArgAction::Append, required_unless_present_any = ["gsap_ner", "keyphrases"])]
+    pub gold: Vec<String>,
     /// Score entity mentions on GSAP-NER paragraphs instead (gsap_ner_paragraphs.jsonl):
     /// MLModel against model, Dataset against dataset, exact character spans.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["gold", "pred", "input"])]
@@ -122,8 +123,7 @@ pub fn run(args: EvalArgs) -> Result<u8> {
         Some(r) => Labels::from_json_labels(v, r),
         None => Labels::from_json(v),
     };
-    let gold_path = args.gold.as_deref().context("--gold is required")?;
-    let gold_lines = read_jsonl(gold_path)?;
+    let gold_lines: Vec<serde_json::Value> = read_gold_files(&args.gold)?.into_iter().map(|(_, v)| v).collect();
     let gold = read_gold(&gold_lines, labels)?;
     let table = concept_table(&args)?;
     let pred: HashMap<String, Labels> = if let Some(p) = &args.pred {
@@ -164,6 +164,26 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// The records of every `--gold` file, each with the index of its file; a paper id given by
+/// two records is an error (the sets would be scored as one).
+fn read_gold_files(paths: &[String]) -> Result<Vec<(usize, serde_json::Value)>> {
+    if paths.is_empty() {
+        bail!("--gold is required");
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (k, path) in paths.iter().enumerate() {
+        for (i, v) in read_jsonl(path)?.into_iter().enumerate() {
+            let id = v.get("id").and_then(|x| x.as_str()).with_context(|| format!("{path}: record {}: no \"id\"", i + 1))?.to_string();
+            if let Some(prev) = seen.insert(id.clone(), k) {
+                bail!("{path}: record {}: paper {id} is also in {}", i + 1, paths[prev]);
+            }
+            out.push((k, v));
+        }
+    }
+    Ok(out)
+}
+
 fn read_gold(lines: &[serde_json::Value], labels: impl Fn(&serde_json::Value) -> Labels) -> Result<Vec<(String, Labels)>> {
     lines.iter().map(|v| Ok((v.get("id").and_then(|x| x.as_str()).context("gold record without id")?.to_string(), labels(v)))).collect()
 }
@@ -178,8 +198,9 @@ fn concept_table(args: &EvalArgs) -> Result<Option<ConceptTable>> {
 /// `--train-ranker`: cross-validate, then train on every gold paper and write the model.
 fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     use topicgraph::link::rank::{cross_validate, train_on, GoldCandidate, GoldPaper};
-    let gold_path = args.gold.as_deref().context("--gold is required")?;
-    let gold = read_gold(&read_jsonl(gold_path)?, Labels::from_json)?;
+    let records = read_gold_files(&args.gold)?;
+    let set_of: Vec<usize> = records.iter().map(|(k, _)| *k).collect();
+    let gold = read_gold(&records.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), Labels::from_json)?;
     let table = concept_table(args)?;
     let linker = args.link.linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?.with_ranker(None);
     let o = linker.ontology();
@@ -204,13 +225,19 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let predicted = |kept: &[Vec<usize>]| -> HashMap<String, Labels> {
         gold.iter().zip(kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect()
     };
-    let cv = evaluate_concepts(&gold, &predicted(&cross_validate(&gold_papers, args.folds, args.l2)), table.as_ref());
+    let cv_kept = cross_validate(&gold_papers, args.folds, args.l2);
+    let cv = evaluate_concepts(&gold, &predicted(&cv_kept), table.as_ref());
     let all: Vec<&GoldPaper> = gold_papers.iter().collect();
     let mut ranker = train_on(&all, args.l2);
     let fitted: Vec<Vec<usize>> = gold_papers.iter().map(|p| p.kept(&ranker)).collect();
     let fit = evaluate_concepts(&gold, &predicted(&fitted), table.as_ref());
     let candidates: usize = gold_papers.iter().map(|p| p.candidates.iter().filter(|c| c.fixed.is_none()).count()).sum();
-    let name = std::path::Path::new(gold_path).file_name().map_or(gold_path.to_string(), |n| n.to_string_lossy().into_owned());
+    // A gold file by its folder and name (`eval/seed-gold.jsonl`, `arxiv-dev/gold.jsonl`).
+    let file_name = |p: &String| {
+        let parts: Vec<String> = std::path::Path::new(p).components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        parts[parts.len().saturating_sub(2)..].join("/")
+    };
+    let name = args.gold.iter().map(file_name).collect::<Vec<_>>().join(" + ");
     let folds = args.folds.clamp(2, gold.len().max(2));
     ranker.notes = vec![
         "topicgraph core-concept ranker (src/link/rank.rs): logistic model over the features below.".to_string(),
@@ -222,6 +249,15 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     writeln!(out, "{} gold papers ({missing} not in the input), {candidates} core candidates the ranker decides (its examples)", gold.len())?;
     writeln!(out, "{}", line(&format!("cross-validated ({folds} folds)"), &cv.concepts))?;
     writeln!(out, "{}", line("  hierarchical", &cv.concepts_hierarchical))?;
+    if args.gold.len() > 1 {
+        // Each set's papers, as the folds decided them.
+        for (k, path) in args.gold.iter().enumerate() {
+            let sub: Vec<(String, Labels)> = gold.iter().zip(&set_of).filter(|(_, &s)| s == k).map(|(g, _)| g.clone()).collect();
+            let kept: Vec<Vec<usize>> = cv_kept.iter().zip(&set_of).filter(|(_, &s)| s == k).map(|(c, _)| c.clone()).collect();
+            let pred: HashMap<String, Labels> = sub.iter().zip(&kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect();
+            writeln!(out, "{}", line(&format!("  of them {}", file_name(path)), &evaluate_concepts(&sub, &pred, table.as_ref()).concepts))?;
+        }
+    }
     writeln!(out, "{}", line("training papers (fit)", &fit.concepts))?;
     writeln!(out, "threshold {}; written to {out_path}", ranker.threshold)?;
     Ok(0)

@@ -80,13 +80,21 @@ pub struct LinkConfig {
     pub entities: Option<EntityConfig>,
     /// Keyphrase extraction settings; `None` leaves `keywords` empty.
     pub keyphrases: Option<KeyphraseConfig>,
+    /// With concept profiles and a ranker: a core concept the paper's words are at least this
+    /// close to ([`profile::Closeness::z`]) is a ranker candidate even when no matcher saw it.
+    /// `None`: profiles only weigh candidates the matchers found.
+    pub profile_candidates: Option<f64>,
 }
 
 impl Default for LinkConfig {
     fn default() -> Self {
-        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true, keyphrases: Some(KeyphraseConfig::default()), entities: Some(EntityConfig::default()) }
+        LinkConfig { min_score: 0.55, broader: BroaderMode::None, weights: score::Weights::default(), aggregate: true, general_score: 0.8, scope: true, keyphrases: Some(KeyphraseConfig::default()), entities: Some(EntityConfig::default()), profile_candidates: Some(PROFILE_CANDIDATES) }
     }
 }
+
+/// The default [`LinkConfig::profile_candidates`]: three standard deviations closer to the
+/// concept's profile than to the background.
+pub const PROFILE_CANDIDATES: f64 = 3.0;
 
 /// Which rule produced a mention or tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -112,6 +120,10 @@ pub enum Rule {
     /// Proposed by a semantic matcher.
     #[serde(rename = "semantic")]
     Semantic,
+    /// A core concept the paper's words are close to ([`profile`]), with no mention: the
+    /// evidence is the words that bring it closest.
+    #[serde(rename = "profile")]
+    Profile,
 }
 
 impl Rule {
@@ -125,6 +137,7 @@ impl Rule {
             Rule::CoreRollup => "core-rollup",
             Rule::Broader => "broader",
             Rule::Semantic => "semantic",
+            Rule::Profile => "profile",
         }
     }
 }
@@ -191,7 +204,7 @@ pub struct Evidence {
 pub type MatcherName = &'static str;
 
 /// The matchers whose names evidence can carry (read back by `build --from-tags`).
-pub const MATCHERS: [&str; 3] = ["lexical", "scope", "semantic"];
+pub const MATCHERS: [&str; 4] = ["lexical", "scope", "semantic", "profile"];
 
 fn matcher_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
     let name = String::deserialize(d)?;
@@ -219,7 +232,7 @@ pub struct Tagged {
     /// Keyphrases, best first ([`crate::extract::keyphrase`]).
     pub keywords: Vec<Keyphrase>,
     /// The ontology version the links were made with, and the semantic model when semantic
-    /// linking was on (`bundled@1.1.0+semantic:bert:all-MiniLM-L6-v2@…`): see
+    /// linking was on (`bundled@1.2.0+semantic:bert:all-MiniLM-L6-v2@…`): see
     /// [`Linker::version`].
     pub ontology: String,
     /// The paper's canonical record (`tag --with-paper`), so that `build --from-tags` can
@@ -297,6 +310,8 @@ pub struct CoreCandidate {
     /// concepts named only in passing ("unlike RAG pipelines"), whatever else they have.
     pub ranked: bool,
     pub probability: Option<f64>,
+    /// For a concept only its profile proposed: the paper's words closest to the profile.
+    pub evidence: Vec<Evidence>,
 }
 
 impl CoreCandidate {
@@ -589,9 +604,20 @@ impl Linker {
         cores.sort_unstable();
         cores.dedup();
         let closeness = match &self.profiles {
-            Some(p) if !cores.is_empty() => p.closeness(doc, self.ontology.concepts.len()),
+            Some(p) if !cores.is_empty() || self.config.profile_candidates.is_some() => p.closeness(doc, self.ontology.concepts.len()),
             _ => Vec::new(),
         };
+        // Core concepts no matcher saw, proposed by how close the paper reads to them.
+        let mut proposed: Vec<usize> = Vec::new();
+        if let (Some(z), Some(_)) = (self.config.profile_candidates, &self.profiles) {
+            for (c, x) in closeness.iter().enumerate() {
+                if x.is_some_and(|x| x.z >= z) && !self.roots[c] && cores.binary_search(&c).is_err() {
+                    proposed.push(c);
+                }
+            }
+            cores.extend(&proposed);
+            cores.sort_unstable();
+        }
         let mut raw: Vec<Raw> = Vec::new();
         for &core in &cores {
             let members: Vec<&&Candidate> = live.iter().filter(|c| self.core_of[c.concept].contains(&core)).collect();
@@ -636,7 +662,11 @@ impl Linker {
                 // threshold, which passing mentions do not reach, however close the profile.
                 let passing_only = !r.lexical.is_empty() && r.lexical.iter().all(|e| e.cue.as_deref().is_some_and(|c| c.starts_with("passing")));
                 let ranked = !passing_only && (!r.lexical.is_empty() || r.semantic > 0.0 || profile.is_some());
-                CoreCandidate { concept: c, probability: ranker.map(|k| k.probability(&features)), ranked, features }
+                let evidence = match &self.profiles {
+                    Some(p) if proposed.contains(&c) => p.evidence(doc, c, PROFILE_WORDS).into_iter().map(|w| profile_evidence(w, &self.ontology.concepts[c].pref_label)).collect(),
+                    _ => Vec::new(),
+                };
+                CoreCandidate { concept: c, probability: ranker.map(|k| k.probability(&features)), ranked, features, evidence }
             })
             .collect()
     }
@@ -851,6 +881,9 @@ impl Linker {
         for (&core, &p) in &kept {
             let t = &o.concepts[core];
             let mut evidence: Vec<Evidence> = candidates.iter().filter(|c| c.counts()).find(|c| c.concept == core).map(|c| c.evidence.clone()).unwrap_or_default();
+            if let Some(k) = cores.iter().find(|k| k.concept == core) {
+                evidence.extend(k.evidence.iter().cloned());
+            }
             // Every tagged concept of the branch says where the core concept comes from (its
             // provenance); weaker ones while there is room.
             let mut members: Vec<&Candidate> = candidates.iter().filter(|c| c.counts() && c.concept != core && self.core_of[c.concept].contains(&core)).collect();
@@ -870,6 +903,24 @@ impl Linker {
         }
         self.add_broader(&mut tags, &tagged);
         sorted(tags)
+    }
+}
+
+/// How many of the paper's words a profile-proposed concept cites as evidence.
+const PROFILE_WORDS: usize = 3;
+
+fn profile_evidence(w: profile::ProfileWord, label: &str) -> Evidence {
+    Evidence {
+        field: w.field,
+        start: w.start,
+        end: w.end,
+        text: w.text,
+        rule: Rule::Profile,
+        label: Some(format!("{label} profile: {}", w.stem)),
+        matcher: "profile",
+        weight: (w.share * 1000.0).round() / 1000.0,
+        cue: None,
+        via: None,
     }
 }
 

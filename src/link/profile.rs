@@ -199,6 +199,52 @@ impl Profiles {
     }
 }
 
+/// A word of the paper that brings it close to a concept's profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileWord {
+    pub field: Field,
+    /// Its first occurrence, in code points.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub stem: String,
+    /// Its share of the paper's similarity to the profile.
+    pub share: f64,
+}
+
+impl Profiles {
+    /// The paper's words that bring it closest to `concept`'s profile, at most `k`, strongest
+    /// first (ties: first in the text): the evidence of a concept the profiles proposed.
+    pub fn evidence(&self, doc: &Document, concept: usize, k: usize) -> Vec<ProfileWord> {
+        let Some(slot) = self.concepts.iter().position(|&c| c == concept) else { return Vec::new() };
+        // (weight in this profile, count, first occurrence), by stem, in order of first use.
+        let mut seen: HashMap<&str, usize> = HashMap::default();
+        let mut found: Vec<(f64, u32, Field, &crate::text::Word)> = Vec::new();
+        for f in doc.fields.iter().filter(|f| f.field != Field::Keywords) {
+            for w in &f.words {
+                let Some(postings) = self.index.get(w.stem.as_str()) else { continue };
+                let Some(&(_, v)) = postings.iter().find(|(s, _)| *s as usize == slot) else { continue };
+                let k = *seen.entry(w.stem.as_str()).or_insert_with(|| {
+                    found.push((v, 0, f.field, w));
+                    found.len() - 1
+                });
+                found[k].1 += 1;
+            }
+        }
+        let mut scored: Vec<(f64, usize)> = found.iter().enumerate().map(|(i, &(v, n, _, _))| (tf_weight(n) * v, i)).collect();
+        let total: f64 = scored.iter().map(|s| s.0).sum();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored
+            .into_iter()
+            .take(k)
+            .map(|(x, i)| {
+                let (_, _, field, w) = found[i];
+                ProfileWord { field, start: w.start, end: w.end, text: w.text.to_string(), stem: w.stem.to_string(), share: if total > 0.0 { x / total } else { 0.0 } }
+            })
+            .collect()
+    }
+}
+
 /// Builds a profile table from a corpus: document frequencies of every counted stem, and for
 /// each concept up to `per_concept` exemplars, chosen by the smallest hash of their paper id
 /// (the same papers whatever the input order).

@@ -107,10 +107,12 @@ fn quads_per_paper_stay_compact() {
     let n: f64 = papers["results"]["bindings"][0]["n"]["value"].as_str().unwrap().parse().unwrap();
     let per_paper = nq.lines().count() as f64 / n;
     assert!(n > 2500.0, "{n} papers");
-    // About 60 on the arXiv corpus (62 on the 266k papers); each author is four quads (the
-    // role, its person and position, the direct `dcterms:creator`), and the example's 5.3
-    // authors per paper are more than the corpus's 4.7.
-    assert!(per_paper < 75.0, "{per_paper:.1} quads per paper");
+    // 77 on the example: each author is four quads (the role, its person and position, the
+    // direct `dcterms:creator`; 5.3 authors per paper), and each concept link carries its
+    // evidence (1.4 core concepts and 2.4 concepts per paper, 9.5 pieces of evidence, since
+    // ontology 1.2.0 and the ranker trained on both development sets; 1.1, 2.0 and 8.1 before,
+    // at 72 quads).
+    assert!(per_paper < 85.0, "{per_paper:.1} quads per paper");
 }
 
 #[test]

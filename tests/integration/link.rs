@@ -207,8 +207,22 @@ fn a_ranker_trained_by_eval_is_read_by_tag() {
         let first: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
         first["ontology"].as_str().unwrap().to_string()
     };
-    assert!(version(m).starts_with("bundled@1.1.0+ranker:") && version(m).contains("+profiles:"));
-    assert!(version("off").starts_with("bundled@1.1.0+profiles:"));
+    // Several gold standards train one model; the cross-validated score is also given per set.
+    let gold: Vec<String> = std::fs::read_to_string(data("link/gold.jsonl")).unwrap().lines().map(str::to_string).collect();
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    std::fs::write(&a, gold[..2].join("\n")).unwrap();
+    std::fs::write(&b, gold[2..].join("\n")).unwrap();
+    let two = run(&["eval", "--gold", a.to_str().unwrap(), "--gold", b.to_str().unwrap(), "--input", &papers, "--train-ranker", m, "--folds", "2"], None);
+    assert_eq!(two.code, 0, "{}", two.stderr);
+    assert!(two.stdout.contains("4 gold papers (0 not in the input)") && two.stdout.contains("/a.jsonl ") && two.stdout.contains("/b.jsonl "), "{}", two.stdout);
+    assert!(std::fs::read_to_string(&model).unwrap().contains("/a.jsonl + "));
+    // A paper in two of them is an error naming both files.
+    let dup = run(&["eval", "--gold", a.to_str().unwrap(), "--gold", a.to_str().unwrap(), "--input", &papers, "--train-ranker", m], None);
+    assert_ne!(dup.code, 0);
+    assert!(dup.stderr.contains("record 1") && dup.stderr.contains("is also in"), "{}", dup.stderr);
+    std::fs::write(&model, &text).unwrap();
+    assert!(version(m).starts_with("bundled@1.2.0+ranker:") && version(m).contains("+profiles:"));
+    assert!(version("off").starts_with("bundled@1.2.0+profiles:"));
     // A broken model file is an error naming the file and the reason.
     std::fs::write(&model, text.replace("\nscore\t", "\nscore\tx")).unwrap();
     let bad = run(&["tag", "-q", "--ranker", m, &papers], None);
@@ -234,6 +248,29 @@ fn the_bundled_profiles_find_a_concept_the_text_only_paraphrases() {
     let r = run(&["tag", "-q", &data("link/papers.jsonl")], None);
     let pass = r.json_lines().into_iter().find(|p| p["id"] == "pass-1").unwrap();
     assert!(!concept_ids(&pass).contains(&"retrieval-augmented-generation".to_string()), "{pass}");
+}
+
+#[test]
+fn a_profile_proposes_a_core_concept_no_matcher_saw() {
+    // A forecasting paper that writes no label of the time-series branch and too few of its
+    // scope words: only its closeness to the time-series profile makes it a candidate, and the
+    // tag cites the words that bring it closest.
+    let paper = br#"{"id":"prof-1","title":"Forecasting river discharge a week ahead with deep learning","abstract":"Floods follow from river discharge that rises over days. We forecast daily discharge at gauging stations a week ahead from past discharge, rainfall and temperature records with a deep recurrent network. Over twenty years of measurements from 300 stations, the model lowers the forecasting error of hydrological baselines by a third at every horizon."}
+"#;
+    let concepts = |args: &[&str]| -> Vec<Value> {
+        let r = run(&[&["tag", "-q", "--no-entities", "--max-keywords", "0"], args, &["-"]].concat(), Some(paper));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json_lines()[0]["concepts"].as_array().unwrap().clone()
+    };
+    let got = concepts(&[]);
+    let ts = got.iter().find(|c| c["id"] == "time-series").unwrap_or_else(|| panic!("{got:?}"));
+    let evidence = ts["evidence"].as_array().unwrap();
+    assert!(!evidence.is_empty() && evidence.iter().all(|e| e["rule"] == "profile" && e["matcher"] == "profile"), "{ts}");
+    assert_eq!(evidence[0]["text"], "Forecasting", "the strongest word first: {ts}");
+    assert!(evidence[0]["label"].as_str().unwrap().starts_with("Time series profile: "), "{ts}");
+    // Without profiles nothing proposes it; without a ranker nothing decides it.
+    assert!(concepts(&["--profiles", "off"]).iter().all(|c| c["id"] != "time-series"));
+    assert!(concepts(&["--ranker", "off"]).iter().all(|c| c["id"] != "time-series"));
 }
 
 #[test]
