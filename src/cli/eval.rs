@@ -225,8 +225,8 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let predicted = |kept: &[Vec<usize>]| -> HashMap<String, Labels> {
         gold.iter().zip(kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect()
     };
-    let cv_kept = cross_validate(&gold_papers, args.folds, args.l2);
-    let cv = evaluate_concepts(&gold, &predicted(&cv_kept), table.as_ref());
+    let cv_pred = predicted(&cross_validate(&gold_papers, args.folds, args.l2));
+    let cv = evaluate_concepts(&gold, &cv_pred, table.as_ref());
     let all: Vec<&GoldPaper> = gold_papers.iter().collect();
     let mut ranker = train_on(&all, args.l2);
     let fitted: Vec<Vec<usize>> = gold_papers.iter().map(|p| p.kept(&ranker)).collect();
@@ -253,9 +253,7 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
         // Each set's papers, as the folds decided them.
         for (k, path) in args.gold.iter().enumerate() {
             let sub: Vec<(String, Labels)> = gold.iter().zip(&set_of).filter(|(_, &s)| s == k).map(|(g, _)| g.clone()).collect();
-            let kept: Vec<Vec<usize>> = cv_kept.iter().zip(&set_of).filter(|(_, &s)| s == k).map(|(c, _)| c.clone()).collect();
-            let pred: HashMap<String, Labels> = sub.iter().zip(&kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect();
-            writeln!(out, "{}", line(&format!("  of them {}", file_name(path)), &evaluate_concepts(&sub, &pred, table.as_ref()).concepts))?;
+            writeln!(out, "{}", line(&format!("  of them {}", file_name(path)), &evaluate_concepts(&sub, &cv_pred, table.as_ref()).concepts))?;
         }
     }
     writeln!(out, "{}", line("training papers (fit)", &fit.concepts))?;

@@ -608,16 +608,12 @@ impl Linker {
             _ => Vec::new(),
         };
         // Core concepts no matcher saw, proposed by how close the paper reads to them.
-        let mut proposed: Vec<usize> = Vec::new();
-        if let (Some(z), Some(_)) = (self.config.profile_candidates, &self.profiles) {
-            for (c, x) in closeness.iter().enumerate() {
-                if x.is_some_and(|x| x.z >= z) && !self.roots[c] && cores.binary_search(&c).is_err() {
-                    proposed.push(c);
-                }
-            }
-            cores.extend(&proposed);
-            cores.sort_unstable();
-        }
+        let proposed: Vec<usize> = match self.config.profile_candidates {
+            Some(z) => (0..closeness.len()).filter(|&c| closeness[c].is_some_and(|x| x.z >= z) && !self.roots[c] && cores.binary_search(&c).is_err()).collect(),
+            None => Vec::new(),
+        };
+        cores.extend(&proposed);
+        cores.sort_unstable();
         let mut raw: Vec<Raw> = Vec::new();
         for &core in &cores {
             let members: Vec<&&Candidate> = live.iter().filter(|c| self.core_of[c.concept].contains(&core)).collect();

@@ -55,6 +55,19 @@ pub struct Closeness {
     pub closest: bool,
 }
 
+/// A word of the paper that brings it close to a concept's profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileWord {
+    pub field: Field,
+    /// Its first occurrence, in code points.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub stem: String,
+    /// Its share of the paper's similarity to the profile.
+    pub share: f64,
+}
+
 /// The stems a profile counts: 3+ characters, not numbers, not stopwords.
 fn counted(stem: &str) -> bool {
     stem.len() >= 3 && stem.bytes().any(|b| b.is_ascii_alphabetic()) && !STOPWORDS.contains(&stem)
@@ -197,22 +210,7 @@ impl Profiles {
         }
         out
     }
-}
 
-/// A word of the paper that brings it close to a concept's profile.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProfileWord {
-    pub field: Field,
-    /// Its first occurrence, in code points.
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-    pub stem: String,
-    /// Its share of the paper's similarity to the profile.
-    pub share: f64,
-}
-
-impl Profiles {
     /// The paper's words that bring it closest to `concept`'s profile, at most `k`, strongest
     /// first (ties: first in the text): the evidence of a concept the profiles proposed.
     pub fn evidence(&self, doc: &Document, concept: usize, k: usize) -> Vec<ProfileWord> {
