@@ -1023,14 +1023,17 @@ mod tests {
         v
     }
 
+    /// The linker `tag` runs: the bundled ranker, with the bundled profiles it was trained with.
     fn ranked() -> Linker {
-        linker().with_ranker(Some(rank::Ranker::bundled()))
+        let l = linker().with_ranker(Some(rank::Ranker::bundled()));
+        let profiles = profile::Profiles::bundled(l.ontology());
+        l.with_profiles(Some(profiles))
     }
 
     #[test]
     fn the_ranker_decides_named_core_concepts_and_explains_them() {
         let l = ranked();
-        assert!(l.version().ends_with(&format!("+ranker:{}", rank::Ranker::bundled().id())), "{}", l.version());
+        assert!(l.version().contains(&format!("+ranker:{}+profiles:", rank::Ranker::bundled().id())), "{}", l.version());
         let p = paper("PagedAttention for KV Cache Serving", "We propose a KV cache manager. We evaluate it on HumanEval.");
         let linked = l.link(&p);
         let core = |id: &str| linked.cores.iter().find(|c| l.ontology().concepts[c.concept].id == id);
@@ -1050,7 +1053,8 @@ mod tests {
 
     #[test]
     fn concepts_seen_only_by_the_scope_matcher_are_left_to_the_threshold() {
-        let l = ranked();
+        // Without profiles (with them, their closeness is a sign the ranker weighs).
+        let l = linker().with_ranker(Some(rank::Ranker::bundled()));
         let p = paper("Critical quasilinear equations on Riemannian manifolds", "We solve partial differential equations on compact spaces with linear and nonlinear terms.");
         let linked = l.link(&p);
         for c in &linked.cores {
