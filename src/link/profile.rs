@@ -75,7 +75,12 @@ fn counted(stem: &str) -> bool {
 
 /// The words a profile reads: those of the title and the abstract, in order.
 fn words(doc: &Document) -> impl Iterator<Item = &crate::text::Word> {
-    doc.fields.iter().filter(|f| f.field != Field::Keywords).flat_map(|f| f.words.iter())
+    fields(doc).flat_map(|f| f.words.iter())
+}
+
+/// The fields a profile reads: title and abstract.
+fn fields(doc: &Document) -> impl Iterator<Item = &crate::link::document::FieldText> {
+    doc.fields.iter().filter(|f| f.field != Field::Keywords)
 }
 
 /// Term counts of a paper's title and abstract, by stem, sorted.
@@ -218,7 +223,7 @@ impl Profiles {
         // (weight in this profile, count, first occurrence), by stem, in order of first use.
         let mut seen: HashMap<&str, usize> = HashMap::default();
         let mut found: Vec<(f64, u32, Field, &crate::text::Word)> = Vec::new();
-        for f in doc.fields.iter().filter(|f| f.field != Field::Keywords) {
+        for f in fields(doc) {
             for w in &f.words {
                 let Some(postings) = self.index.get(w.stem.as_str()) else { continue };
                 let Some(&(_, v)) = postings.iter().find(|(s, _)| *s as usize == slot) else { continue };
