@@ -68,6 +68,11 @@ pub struct EvalArgs {
     /// With --train-ranker: the number of cross-validation folds.
     #[arg(long, default_value_t = 10, value_name = "K")]
     pub folds: usize,
+    /// With --train-ranker: write the cross-validated predictions here, one
+    /// {"id", "concepts"} line per gold paper (each decided by the ranker of the folds it was
+    /// not in), so that `eval --gold GOLD FILE` lists the errors an unseen paper would get.
+    #[arg(long, value_name = "FILE", requires = "train_ranker")]
+    pub cv_predictions: Option<String>,
     /// With --train-ranker: the L2 penalty on the ranker's weights.
     #[arg(long, default_value_t = 1.0, value_name = "X")]
     pub l2: f64,
@@ -225,7 +230,17 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let predicted = |kept: &[Vec<usize>]| -> HashMap<String, Labels> {
         gold.iter().zip(kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect()
     };
-    let cv_pred = predicted(&cross_validate(&gold_papers, args.folds, args.l2));
+    let cv_kept = cross_validate(&gold_papers, args.folds, args.l2);
+    if let Some(path) = &args.cv_predictions {
+        let mut lines = String::new();
+        for ((id, _), kept) in gold.iter().zip(&cv_kept) {
+            let concepts: Vec<&str> = kept.iter().map(|&c| o.concepts[c].id.as_str()).collect();
+            lines.push_str(&serde_json::json!({ "id": id, "concepts": concepts }).to_string());
+            lines.push('\n');
+        }
+        std::fs::write(path, lines).with_context(|| format!("writing {path}"))?;
+    }
+    let cv_pred = predicted(&cv_kept);
     let cv = evaluate_concepts(&gold, &cv_pred, table.as_ref());
     let all: Vec<&GoldPaper> = gold_papers.iter().collect();
     let mut ranker = train_on(&all, args.l2);

@@ -196,9 +196,16 @@ fn a_ranker_trained_by_eval_is_read_by_tag() {
     let model = dir.path().join("ranker.tsv");
     let m = model.to_str().unwrap();
     let papers = data("link/papers.jsonl");
-    let r = run(&["eval", "--gold", &data("link/gold.jsonl"), "--input", &papers, "--train-ranker", m, "--folds", "2"], None);
+    let cv = dir.path().join("cv.jsonl");
+    let r = run(&["eval", "--gold", &data("link/gold.jsonl"), "--input", &papers, "--train-ranker", m, "--folds", "2", "--cv-predictions", cv.to_str().unwrap()], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("4 gold papers (0 not in the input)") && r.stdout.contains("cross-validated (2 folds)"), "{}", r.stdout);
+    // The cross-validated predictions, scored as predictions, give the cross-validated line.
+    assert_eq!(std::fs::read_to_string(&cv).unwrap().lines().count(), 4);
+    let scored = run(&["eval", "--gold", &data("link/gold.jsonl"), cv.to_str().unwrap()], None);
+    assert_eq!(scored.code, 0, "{}", scored.stderr);
+    let scores = |text: &str, name: &str| text.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_once(" P ")).map(|(_, s)| s.to_string()).unwrap_or_else(|| panic!("no {name} line: {text}"));
+    assert_eq!(scores(&scored.stdout, "concepts "), scores(&r.stdout, "cross-validated"), "{}\n{}", scored.stdout, r.stdout);
     let text = std::fs::read_to_string(&model).unwrap();
     assert!(text.starts_with("# topicgraph core-concept ranker") && text.contains("\nthreshold\t"), "{text}");
     let version = |ranker: &str| {
