@@ -76,12 +76,23 @@ pub struct EvalArgs {
     /// With --train-ranker: the L2 penalty on the ranker's weights.
     #[arg(long, default_value_t = 1.0, value_name = "X")]
     pub l2: f64,
+    /// With --train-ranker: the L2 penalty on the per-concept offsets of the log-odds (how
+    /// readily the annotators give each concept); `off` trains without them.
+    #[arg(long, default_value = "4", value_name = "X|off", value_parser = parse_concept_l2)]
+    pub concept_l2: f64,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
     /// How many false positives and negatives to list (all with --show 0).
     #[arg(long, default_value_t = 30)]
     pub show: usize,
+}
+
+fn parse_concept_l2(s: &str) -> Result<f64, String> {
+    if s == "off" {
+        return Ok(f64::INFINITY);
+    }
+    s.parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0).ok_or_else(|| format!("{s:?} is not a positive number or `off`"))
 }
 
 /// `--json`: the whole result, pretty-printed.
@@ -202,7 +213,8 @@ fn concept_table(args: &EvalArgs) -> Result<Option<ConceptTable>> {
 
 /// `--train-ranker`: cross-validate, then train on every gold paper and write the model.
 fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
-    use topicgraph::link::rank::{cross_validate, train_on, GoldCandidate, GoldPaper};
+    use topicgraph::link::rank::{cross_validate, train_on, GoldCandidate, GoldPaper, Penalty};
+    let penalty = Penalty { l2: args.l2, concept_l2: args.concept_l2 };
     let records = read_gold_files(&args.gold)?;
     let set_of: Vec<usize> = records.iter().map(|(k, _)| *k).collect();
     let gold = read_gold(&records.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), Labels::from_json)?;
@@ -220,7 +232,7 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
             let cores = papers.get(id).map(|p| linker.core_candidates(p)).unwrap_or_default();
             let candidates: Vec<GoldCandidate> = cores
                 .into_iter()
-                .map(|c| GoldCandidate { concept: c.concept, x: c.features, gold: labels.concepts.contains(&o.concepts[c.concept].id), fixed: (!c.ranked).then(|| c.score() >= min_score) })
+                .map(|c| GoldCandidate { concept: c.concept, id: o.concepts[c.concept].id.clone(), x: c.features, gold: labels.concepts.contains(&o.concepts[c.concept].id), fixed: (!c.ranked).then(|| c.score() >= min_score) })
                 .collect();
             let missed = labels.concepts.iter().filter(|g| !candidates.iter().any(|c| &o.concepts[c.concept].id == *g)).count();
             GoldPaper { candidates, missed }
@@ -230,7 +242,7 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let predicted = |kept: &[Vec<usize>]| -> HashMap<String, Labels> {
         gold.iter().zip(kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect()
     };
-    let cv_kept = cross_validate(&gold_papers, args.folds, args.l2);
+    let cv_kept = cross_validate(&gold_papers, args.folds, penalty);
     if let Some(path) = &args.cv_predictions {
         let mut lines = String::new();
         for ((id, _), kept) in gold.iter().zip(&cv_kept) {
@@ -243,7 +255,7 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let cv_pred = predicted(&cv_kept);
     let cv = evaluate_concepts(&gold, &cv_pred, table.as_ref());
     let all: Vec<&GoldPaper> = gold_papers.iter().collect();
-    let mut ranker = train_on(&all, args.l2);
+    let mut ranker = train_on(&all, penalty);
     let fitted: Vec<Vec<usize>> = gold_papers.iter().map(|p| p.kept(&ranker)).collect();
     let fit = evaluate_concepts(&gold, &predicted(&fitted), table.as_ref());
     let candidates: usize = gold_papers.iter().map(|p| p.candidates.iter().filter(|c| c.fixed.is_none()).count()).sum();
@@ -256,7 +268,7 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let folds = args.folds.clamp(2, gold.len().max(2));
     ranker.notes = vec![
         "topicgraph core-concept ranker (src/link/rank.rs): logistic model over the features below.".to_string(),
-        format!("Trained by `topicgraph eval --train-ranker` on {name}: {} papers, {candidates} core candidates the ranker decides, tagged with {}, L2 {}.", gold.len(), linker.version(), args.l2),
+        format!("Trained by `topicgraph eval --train-ranker` on {name}: {} papers, {candidates} core candidates the ranker decides, tagged with {}, L2 {}, concept offsets {}.", gold.len(), linker.version(), args.l2, if args.concept_l2.is_finite() { format!("L2 {}", args.concept_l2) } else { "off".to_string() }),
         format!("Cross-validated ({folds} folds) concept micro P {:.3} R {:.3} F1 {:.3}; on its own training papers F1 {:.3}.", cv.concepts.precision(), cv.concepts.recall(), cv.concepts.f1(), fit.concepts.f1()),
     ];
     std::fs::write(out_path, ranker.to_tsv()).with_context(|| format!("writing {out_path}"))?;

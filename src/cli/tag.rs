@@ -554,10 +554,12 @@ pub fn explain(mut args: ExplainArgs) -> Result<u8> {
                 writeln!(out, "  {:<32} score={:.3} {verdict:<8}  seen by the scope matcher alone: decided by the score threshold", o.concepts[c.concept].id, c.score())?;
                 continue;
             }
-            let contrib = r.contributions(&c.features);
-            let mut order: Vec<usize> = (0..contrib.len()).collect();
-            order.sort_by(|&a, &b| contrib[b].abs().total_cmp(&contrib[a].abs()).then(a.cmp(&b)));
-            let top: Vec<String> = order.iter().take(3).map(|&k| format!("{}={:.2} ({:+.2})", topicgraph::link::rank::FEATURES[k], c.features[k], contrib[k])).collect();
+            // The features' contributions to the log-odds, and the concept's own offset.
+            let id = &o.concepts[c.concept].id;
+            let mut parts: Vec<(f64, String)> = r.contributions(&c.features).iter().enumerate().map(|(k, &v)| (v, format!("{}={:.2} ({v:+.2})", topicgraph::link::rank::FEATURES[k], c.features[k]))).collect();
+            parts.push((r.offset(id), format!("concept offset ({:+.2})", r.offset(id))));
+            parts.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+            let top: Vec<String> = parts.into_iter().take(3).map(|(_, s)| s).collect();
             let verdict = if p >= r.threshold { "kept" } else { "not kept" };
             writeln!(out, "  {:<32} p={p:.3} {verdict:<8}  {}", o.concepts[c.concept].id, top.join(", "))?;
         }

@@ -662,7 +662,7 @@ impl Linker {
                     Some(p) if proposed.contains(&c) => p.evidence(doc, c, PROFILE_WORDS).into_iter().map(|w| profile_evidence(w, &self.ontology.concepts[c].pref_label)).collect(),
                     _ => Vec::new(),
                 };
-                CoreCandidate { concept: c, probability: ranker.map(|k| k.probability(&features)), ranked, features, evidence }
+                CoreCandidate { concept: c, probability: ranker.map(|k| k.probability(&features, &self.ontology.concepts[c].id)), ranked, features, evidence }
             })
             .collect()
     }
