@@ -13,7 +13,8 @@
 //! kept for papers about it). A concept the ranker never saw has offset 0.
 //!
 //! The bundled models (`data/concept-ranker.tsv`, and `data/concept-ranker-semantic.tsv` for
-//! semantic linking) are trained on the seed development set by `topicgraph eval
+//! semantic linking) are trained on both development sets (the seed, and the arXiv papers of
+//! `data/eval/arxiv-dev/`) by `topicgraph eval
 //! --train-ranker`, which also reports the cross-validated score (each fold tagged by a model
 //! trained on the other folds). Training is Newton's method on the L2 penalised log-loss of
 //! standardised features: deterministic, no random state.
@@ -51,7 +52,7 @@ pub const N: usize = 15;
 
 pub type Features = [f64; N];
 
-/// The bundled model, trained by `topicgraph eval --train-ranker` on the seed development set.
+/// The bundled model, trained by `topicgraph eval --train-ranker` on both development sets.
 pub const BUNDLED: &str = include_str!("../../data/concept-ranker.tsv");
 
 /// The bundled model for semantic linking, trained the same way with `--semantic on` (the
