@@ -78,7 +78,7 @@ pub struct EvalArgs {
     pub l2: f64,
     /// With --train-ranker: the L2 penalty on the per-concept offsets of the log-odds (how
     /// readily the annotators give each concept); `off` trains without them.
-    #[arg(long, default_value = "4", value_name = "X|off", value_parser = parse_concept_l2)]
+    #[arg(long, default_value_t = topicgraph::link::rank::CONCEPT_L2, value_name = "X|off", value_parser = parse_concept_l2)]
     pub concept_l2: f64,
     /// Print the report as JSON.
     #[arg(long)]

@@ -69,8 +69,8 @@ const HEADER: &str = "feature\tmean\tscale\tweight";
 /// and 0.739 with them.
 pub const CONCEPT_L2: f64 = 4.0;
 
-/// A trained ranker: `p = sigmoid(bias + sum(weight * (x - mean) / scale))`; a core concept is
-/// kept when `p >= threshold`.
+/// A trained ranker: `p = sigmoid(bias + offset(concept) + sum(weight * (x - mean) / scale))`;
+/// a core concept is kept when `p >= threshold`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranker {
     pub mean: Features,
@@ -243,12 +243,6 @@ pub struct Example {
 pub struct Penalty {
     pub l2: f64,
     pub concept_l2: f64,
-}
-
-impl Default for Penalty {
-    fn default() -> Self {
-        Penalty { l2: 1.0, concept_l2: CONCEPT_L2 }
-    }
 }
 
 /// Fit the model: standardise the features, minimise `sum(log-loss) + l2/2 * |w|^2 +
