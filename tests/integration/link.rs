@@ -208,6 +208,14 @@ fn a_ranker_trained_by_eval_is_read_by_tag() {
     assert_eq!(scores(&scored.stdout, "concepts "), scores(&r.stdout, "cross-validated"), "{}\n{}", scored.stdout, r.stdout);
     let text = std::fs::read_to_string(&model).unwrap();
     assert!(text.starts_with("# topicgraph core-concept ranker") && text.contains("\nthreshold\t"), "{text}");
+    // One offset per core concept it was trained on; none with --concept-l2 off.
+    assert!(text.contains("\nconcept\t") && text.contains("concept offsets L2 4"), "{text}");
+    let off = dir.path().join("off.tsv");
+    let r = run(&["eval", "--gold", &data("link/gold.jsonl"), "--input", &papers, "--train-ranker", off.to_str().unwrap(), "--folds", "2", "--concept-l2", "off"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let off_text = std::fs::read_to_string(&off).unwrap();
+    assert!(!off_text.contains("\nconcept\t") && off_text.contains("concept offsets off"), "{off_text}");
+    assert_ne!(run(&["eval", "--gold", &data("link/gold.jsonl"), "--input", &papers, "--train-ranker", m, "--concept-l2", "-1"], None).code, 0);
     let version = |ranker: &str| {
         let out = run(&["tag", "-q", "--no-entities", "--max-keywords", "0", "--ranker", ranker, &papers], None);
         assert_eq!(out.code, 0, "{}", out.stderr);
