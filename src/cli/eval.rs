@@ -139,8 +139,8 @@ pub fn run(args: EvalArgs) -> Result<u8> {
         Some(r) => Labels::from_json_labels(v, r),
         None => Labels::from_json(v),
     };
-    let gold_lines: Vec<serde_json::Value> = read_gold_files(&args.gold)?.into_iter().map(|(_, v)| v).collect();
-    let gold = read_gold(&gold_lines, labels)?;
+    let records = read_gold_files(&args.gold)?;
+    let gold = read_gold(&records, labels);
     let table = concept_table(&args)?;
     let pred: HashMap<String, Labels> = if let Some(p) = &args.pred {
         read_jsonl(p)?.iter().filter_map(|v| Some((v.get("id")?.as_str()?.to_string(), labels(v)))).collect()
@@ -155,7 +155,7 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     }
     writeln!(out, "{} papers scored", r.papers)?;
     if resolver.is_some() {
-        let given: usize = gold_lines.iter().map(|v| v.get("concepts").and_then(|c| c.as_array()).map_or(0, Vec::len)).sum();
+        let given: usize = records.iter().map(|(_, _, v)| v.get("concepts").and_then(|c| c.as_array()).map_or(0, Vec::len)).sum();
         let resolved: usize = gold.iter().map(|(_, l)| l.concepts.len()).sum();
         let unknown: usize = gold.iter().map(|(_, l)| l.concepts.iter().filter(|c| c.starts_with(UNRESOLVED_PREFIX)).count()).sum();
         writeln!(out, "gold: {given} labels -> {resolved} (paper, concept) pairs, {unknown} of them labels that name no concept ({UNRESOLVED_PREFIX}<key>)")?;
@@ -180,9 +180,12 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// The records of every `--gold` file, each with the index of its file; a paper id given by
-/// two records is an error (the sets would be scored as one).
-fn read_gold_files(paths: &[String]) -> Result<Vec<(usize, serde_json::Value)>> {
+/// A gold record: the index of its `--gold` file, its paper id, the record.
+type GoldRecord = (usize, String, serde_json::Value);
+
+/// The records of every `--gold` file; a record without an id, or a paper id given by two
+/// records, is an error naming the file and record (the sets would be scored as one).
+fn read_gold_files(paths: &[String]) -> Result<Vec<GoldRecord>> {
     if paths.is_empty() {
         bail!("--gold is required");
     }
@@ -194,14 +197,14 @@ fn read_gold_files(paths: &[String]) -> Result<Vec<(usize, serde_json::Value)>> 
             if let Some(prev) = seen.insert(id.clone(), k) {
                 bail!("{path}: record {}: paper {id} is also in {}", i + 1, paths[prev]);
             }
-            out.push((k, v));
+            out.push((k, id, v));
         }
     }
     Ok(out)
 }
 
-fn read_gold(lines: &[serde_json::Value], labels: impl Fn(&serde_json::Value) -> Labels) -> Result<Vec<(String, Labels)>> {
-    lines.iter().map(|v| Ok((v.get("id").and_then(|x| x.as_str()).context("gold record without id")?.to_string(), labels(v)))).collect()
+fn read_gold(records: &[GoldRecord], labels: impl Fn(&serde_json::Value) -> Labels) -> Vec<(String, Labels)> {
+    records.iter().map(|(_, id, v)| (id.clone(), labels(v))).collect()
 }
 
 fn concept_table(args: &EvalArgs) -> Result<Option<ConceptTable>> {
@@ -216,8 +219,8 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     use topicgraph::link::rank::{cross_validate, train_on, GoldCandidate, GoldPaper, Penalty};
     let penalty = Penalty { l2: args.l2, concept_l2: args.concept_l2 };
     let records = read_gold_files(&args.gold)?;
-    let set_of: Vec<usize> = records.iter().map(|(k, _)| *k).collect();
-    let gold = read_gold(&records.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), Labels::from_json)?;
+    let set_of: Vec<usize> = records.iter().map(|(k, _, _)| *k).collect();
+    let gold = read_gold(&records, Labels::from_json);
     let table = concept_table(args)?;
     let linker = args.link.linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?.with_ranker(None);
     let o = linker.ontology();
