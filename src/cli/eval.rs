@@ -235,9 +235,12 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
             let cores = papers.get(id).map(|p| linker.core_candidates(p)).unwrap_or_default();
             let candidates: Vec<GoldCandidate> = cores
                 .into_iter()
-                .map(|c| GoldCandidate { concept: c.concept, id: o.concepts[c.concept].id.clone(), x: c.features, gold: labels.concepts.contains(&o.concepts[c.concept].id), fixed: (!c.ranked).then(|| c.score() >= min_score) })
+                .map(|c| {
+                    let id = o.concepts[c.concept].id.clone();
+                    GoldCandidate { concept: c.concept, gold: labels.concepts.contains(&id), id, x: c.features, fixed: (!c.ranked).then(|| c.score() >= min_score) }
+                })
                 .collect();
-            let missed = labels.concepts.iter().filter(|g| !candidates.iter().any(|c| &o.concepts[c.concept].id == *g)).count();
+            let missed = labels.concepts.iter().filter(|g| !candidates.iter().any(|c| &c.id == *g)).count();
             GoldPaper { candidates, missed }
         })
         .collect();
@@ -245,17 +248,12 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let predicted = |kept: &[Vec<usize>]| -> HashMap<String, Labels> {
         gold.iter().zip(kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect()
     };
-    let cv_kept = cross_validate(&gold_papers, args.folds, penalty);
+    let cv_pred = predicted(&cross_validate(&gold_papers, args.folds, penalty));
     if let Some(path) = &args.cv_predictions {
-        let mut lines = String::new();
-        for ((id, _), kept) in gold.iter().zip(&cv_kept) {
-            let concepts: Vec<&str> = kept.iter().map(|&c| o.concepts[c].id.as_str()).collect();
-            lines.push_str(&serde_json::json!({ "id": id, "concepts": concepts }).to_string());
-            lines.push('\n');
-        }
+        // In gold order, one line per paper.
+        let lines: String = gold.iter().map(|(id, _)| format!("{}\n", serde_json::json!({ "id": id, "concepts": cv_pred[id].concepts }))).collect();
         std::fs::write(path, lines).with_context(|| format!("writing {path}"))?;
     }
-    let cv_pred = predicted(&cv_kept);
     let cv = evaluate_concepts(&gold, &cv_pred, table.as_ref());
     let all: Vec<&GoldPaper> = gold_papers.iter().collect();
     let mut ranker = train_on(&all, penalty);
