@@ -73,6 +73,12 @@ pub struct EvalArgs {
     /// not in), so that `eval --gold GOLD FILE` lists the errors an unseen paper would get.
     #[arg(long, value_name = "FILE", requires = "train_ranker")]
     pub cv_predictions: Option<String>,
+    /// With --train-ranker: also build the annotated neighbours from the gold papers (what `tag
+    /// --neighbours FILE` reads; data/concept-neighbours.tsv.gz is the bundled memory) and
+    /// train the ranker with their feature. In cross-validation, a fold's votes come from the
+    /// other folds' papers only. Without it, the ranker trains with that feature at 0.
+    #[arg(long, value_name = "FILE", requires = "train_ranker")]
+    pub train_neighbours: Option<String>,
     /// With --train-ranker: the L2 penalty on the ranker's weights.
     #[arg(long, default_value_t = 1.0, value_name = "X")]
     pub l2: f64,
@@ -216,13 +222,16 @@ fn concept_table(args: &EvalArgs) -> Result<Option<ConceptTable>> {
 
 /// `--train-ranker`: cross-validate, then train on every gold paper and write the model.
 fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
-    use topicgraph::link::rank::{cross_validate, train_on, GoldCandidate, GoldPaper, Penalty};
+    use topicgraph::link::neighbours::{Exemplar, Neighbours};
+    use topicgraph::link::rank::{cross_validate, train_on, with_votes, GoldCandidate, GoldPaper, Penalty};
     let penalty = Penalty { l2: args.l2, concept_l2: args.concept_l2 };
     let records = read_gold_files(&args.gold)?;
     let set_of: Vec<usize> = records.iter().map(|(k, _, _)| *k).collect();
     let gold = read_gold(&records, Labels::from_json);
     let table = concept_table(args)?;
-    let linker = args.link.linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?.with_ranker(None);
+    // No memory while the candidates are read: the gold papers are in the bundled one. Their
+    // votes are filled from the memory trained here, fold by fold.
+    let linker = args.link.linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?.with_ranker(None).with_neighbours(None);
     let o = linker.ontology();
     if !o.concepts.iter().any(|c| c.core) {
         bail!("the ontology has no core concepts (tg:core): there is nothing for a ranker to decide");
@@ -244,17 +253,40 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
             GoldPaper { candidates, missed }
         })
         .collect();
+    if let Ok(path) = std::env::var("TG_DUMP") {
+        let mut s = String::new();
+        for (k, ((id, _), gp)) in gold.iter().zip(&gold_papers).enumerate() {
+            s += &format!("{k}\t{id}\t#missed\t{}\t{}\n", set_of[k], gp.missed);
+            for c in &gp.candidates {
+                let fx = match c.fixed { None => "-", Some(true) => "1", Some(false) => "0" };
+                let xs: Vec<String> = c.x.iter().map(|v| v.to_string()).collect();
+                s += &format!("{k}\t{id}\t{}\t{}\t{}\t{fx}\t{}\n", c.id, set_of[k], c.gold as u8, xs.join("\t"));
+            }
+        }
+        std::fs::write(path, s)?;
+    }
     let missing = gold.iter().filter(|(id, _)| !papers.contains_key(id)).count();
     let predicted = |kept: &[Vec<usize>]| -> HashMap<String, Labels> {
         gold.iter().zip(kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect()
     };
-    let cv_pred = predicted(&cross_validate(&gold_papers, args.folds, penalty));
+    let memory = args.train_neighbours.as_ref().map(|_| {
+        let papers = gold.iter().map(|(id, labels)| match papers.get(id) {
+            Some(p) => Exemplar::of(p, labels.concepts.iter().cloned().collect()),
+            None => Exemplar { id: id.clone(), concepts: labels.concepts.iter().cloned().collect(), terms: Vec::new() },
+        });
+        Neighbours::build(papers.collect())
+    });
+    let cv_pred = predicted(&cross_validate(&gold_papers, args.folds, penalty, memory.as_ref()));
     if let Some(path) = &args.cv_predictions {
         // In gold order, one line per paper.
         let lines: String = gold.iter().map(|(id, _)| format!("{}\n", serde_json::json!({ "id": id, "concepts": cv_pred[id].concepts }))).collect();
         std::fs::write(path, lines).with_context(|| format!("writing {path}"))?;
     }
     let cv = evaluate_concepts(&gold, &cv_pred, table.as_ref());
+    let gold_papers = match &memory {
+        Some(m) => with_votes(&gold_papers, m, |_| true),
+        None => gold_papers,
+    };
     let all: Vec<&GoldPaper> = gold_papers.iter().collect();
     let mut ranker = train_on(&all, penalty);
     let fitted: Vec<Vec<usize>> = gold_papers.iter().map(|p| p.kept(&ranker)).collect();
@@ -272,6 +304,15 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
         format!("Trained by `topicgraph eval --train-ranker` on {name}: {} papers, {candidates} core candidates the ranker decides, tagged with {}, L2 {}, concept offsets {}.", gold.len(), linker.version(), args.l2, if args.concept_l2.is_finite() { format!("L2 {}", args.concept_l2) } else { "off".to_string() }),
         format!("Cross-validated ({folds} folds) concept micro P {:.3} R {:.3} F1 {:.3}; on its own training papers F1 {:.3}.", cv.concepts.precision(), cv.concepts.recall(), cv.concepts.f1(), fit.concepts.f1()),
     ];
+    if let (Some(m), Some(path)) = (&memory, &args.train_neighbours) {
+        ranker.notes.push(format!("Trained with annotated neighbours ({} papers, written to {path}) as feature `neighbours`: tag with `--neighbours` naming that memory (the bundled ranker goes with the bundled memory).", m.len()));
+        let notes = vec![
+            "topicgraph annotated neighbours (src/link/neighbours.rs): rows paper<TAB>id<TAB>gold concepts<TAB>stem:count ...".to_string(),
+            format!("Written by `topicgraph eval --train-neighbours` from {name}: {} papers and their gold concepts.", m.len()),
+        ];
+        let text = m.to_tsv(&notes);
+        crate::cli::papers::with_output(path, |w| Ok(w.write_all(text.as_bytes())?))?;
+    }
     std::fs::write(out_path, ranker.to_tsv()).with_context(|| format!("writing {out_path}"))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{} gold papers ({missing} not in the input), {candidates} core candidates the ranker decides (its examples)", gold.len())?;

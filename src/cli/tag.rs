@@ -13,6 +13,7 @@ use topicgraph::extract::keyphrase::{KeyphraseConfig, KeyphraseExtractor};
 use topicgraph::ingest::{read_inputs, IngestError, ReadConfig, ReadSummary};
 use topicgraph::extract::entity::EntityConfig;
 use topicgraph::link::profile::{ProfileBuilder, Profiles};
+use topicgraph::link::neighbours::Neighbours;
 use topicgraph::link::rank::Ranker;
 use topicgraph::link::stats::ConceptStats;
 use topicgraph::link::{BroaderMode, Decision, LinkConfig, Linker};
@@ -43,8 +44,8 @@ pub struct LinkArgs {
     /// name weigh less.
     #[arg(long, value_name = "FILE")]
     pub stats: Option<String>,
-    /// Which core concepts a paper is about: `bundled` (the ranker trained on the seed
-    /// development set, see `eval --train-ranker`; with --semantic on, the one trained with
+    /// Which core concepts a paper is about: `bundled` (the ranker trained on both
+    /// development sets, see `eval --train-ranker`; with --semantic on, the one trained with
     /// semantic linking), a model file that command wrote, or `off` (every candidate whose
     /// score reaches --min-score). Ontologies without core concepts are not affected.
     #[arg(long, default_value = "bundled", value_name = "bundled|off|FILE")]
@@ -54,6 +55,11 @@ pub struct LinkArgs {
     /// wrote, or `off`.
     #[arg(long, default_value = "bundled", value_name = "bundled|off|FILE")]
     pub profiles: String,
+    /// Annotated neighbours for the ranker (the development sets' papers and their gold
+    /// concepts; see `eval --train-neighbours`): `bundled`, a memory that command wrote, or
+    /// `off`. A ranker trained with them expects them.
+    #[arg(long, default_value = "bundled", value_name = "bundled|off|FILE")]
+    pub neighbours: String,
     /// Lexical matching only: no weak evidence from the words of concepts' scope notes.
     #[arg(long)]
     pub no_scope: bool,
@@ -232,6 +238,7 @@ impl LinkArgs {
         linker = linker.with_ranker(self.load_ranker(semantic)?);
         let profiles = self.load_profiles(linker.ontology())?;
         linker = linker.with_profiles(profiles);
+        linker = linker.with_neighbours(self.load_neighbours()?);
         let keybert = self.keyphrase_scorer == KeyphraseScorer::Keybert && self.max_keywords > 0;
         if !(semantic || keybert) {
             return Ok(linker);
@@ -285,6 +292,18 @@ impl LinkArgs {
             path => {
                 let bytes = std::fs::read(path).with_context(|| format!("reading the concept profiles {path}"))?;
                 Some(Profiles::from_bytes(&bytes, o).map_err(|e| anyhow::anyhow!("{path}: {e}"))?)
+            }
+        })
+    }
+
+    /// The annotated neighbours `--neighbours` names.
+    pub fn load_neighbours(&self) -> Result<Option<Neighbours>> {
+        Ok(match self.neighbours.as_str() {
+            "off" => None,
+            "bundled" => Some(Neighbours::bundled()),
+            path => {
+                let bytes = std::fs::read(path).with_context(|| format!("reading the annotated neighbours {path}"))?;
+                Some(Neighbours::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{path}: {e}"))?)
             }
         })
     }
@@ -562,6 +581,15 @@ pub fn explain(mut args: ExplainArgs) -> Result<u8> {
             let top: Vec<String> = parts.into_iter().take(3).map(|(_, s)| s).collect();
             let verdict = if p >= r.threshold { "kept" } else { "not kept" };
             writeln!(out, "  {:<32} p={p:.3} {verdict:<8}  {}", o.concepts[c.concept].id, top.join(", "))?;
+        }
+    }
+    if let (Some(m), Some(_), false) = (linker.neighbours(), linker.ranker(), linked.cores.is_empty()) {
+        let k = topicgraph::link::neighbours::K;
+        writeln!(out, "\nnearest annotated papers (feature `neighbours`: a core concept's similarity-weighted share of the {k} nearest; the first 5):")?;
+        let terms = topicgraph::link::neighbours::Exemplar::of(&paper, Vec::new()).terms;
+        for n in m.neighbours(&terms, 5) {
+            let concepts = if n.concepts.is_empty() { "(no concept)".to_string() } else { n.concepts.join(", ") };
+            writeln!(out, "  {:.3}  {:<16} {concepts}", n.similarity, n.id)?;
         }
     }
     let rejected: Vec<_> = candidates.iter().filter(|c| c.decision != Decision::Tagged).collect();

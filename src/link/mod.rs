@@ -8,11 +8,13 @@
 //! score per concept, and a separate step adds each tag's nearest core concept
 //! (`core-rollup`) and, on request, its broader concepts. With a [`rank::Ranker`] (the
 //! default), which core concepts a paper is about is decided by the ranker over features of
-//! all candidates ([`CoreCandidate`]).
+//! all candidates ([`CoreCandidate`]), two of them from [`profile`]s learnt from a corpus and
+//! one from the annotated papers nearest the paper ([`neighbours`]).
 
 pub mod acronym;
 pub mod document;
 pub mod lexical;
+pub mod neighbours;
 pub mod profile;
 pub mod rank;
 pub mod scope;
@@ -294,6 +296,9 @@ pub struct Linker {
     roots: Vec<bool>,
     /// Concept profiles ([`profile`]): two features of the ranker.
     profiles: Option<profile::Profiles>,
+    /// Annotated neighbours ([`neighbours`]): one feature of the ranker; with, per ontology
+    /// concept, its slot among the memory's concepts.
+    neighbours: Option<(neighbours::Neighbours, Vec<Option<usize>>)>,
 }
 
 /// A core concept with evidence in the paper (its own or its branch's), with the features the
@@ -351,7 +356,7 @@ impl Linker {
         // The bundled table is compiled in and checked by a unit test: it cannot fail here.
         let keyphrases = config.keyphrases.clone().map(|k| KeyphraseExtractor::new(&ontology, k).expect("the bundled keyphrase table parses"));
         let roots = ontology.concepts.iter().map(|c| c.core && c.umbrella).collect();
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None, ranker: None, roots, profiles: None }
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None, ranker: None, roots, profiles: None, neighbours: None }
     }
 
     /// Concept profiles for the ranker ([`profile`]); `None` leaves their features at 0. Part
@@ -366,6 +371,25 @@ impl Linker {
         }
         self.profiles = profiles;
         self
+    }
+
+    /// Annotated neighbours for the ranker ([`neighbours`]); `None` leaves their feature at 0.
+    /// Part of the tagging version: stores re-tag when the memory changes.
+    pub fn with_neighbours(mut self, memory: Option<neighbours::Neighbours>) -> Linker {
+        if let Some((old, _)) = &self.neighbours {
+            self.version = self.version.replace(&format!("+neighbours:{}", old.id()), "");
+        }
+        self.neighbours = memory.filter(|m| !m.is_empty()).map(|m| {
+            self.version = format!("{}+neighbours:{}", self.version, m.id());
+            let slots = self.ontology.concepts.iter().map(|c| m.concepts().binary_search(&c.id).ok()).collect();
+            (m, slots)
+        });
+        self
+    }
+
+    /// The annotated neighbours, when attached.
+    pub fn neighbours(&self) -> Option<&neighbours::Neighbours> {
+        self.neighbours.as_ref().map(|(m, _)| m)
     }
 
     /// Let a ranker decide which core concepts each paper is about ([`rank`]); `None` keeps
@@ -614,6 +638,10 @@ impl Linker {
         };
         cores.extend(&proposed);
         cores.sort_unstable();
+        let votes = match &self.neighbours {
+            Some((m, _)) if !cores.is_empty() => m.doc_votes(doc),
+            _ => Vec::new(),
+        };
         let mut raw: Vec<Raw> = Vec::new();
         for &core in &cores {
             let members: Vec<&&Candidate> = live.iter().filter(|c| self.core_of[c.concept].contains(&core)).collect();
@@ -653,6 +681,7 @@ impl Linker {
                     r.semantic,
                     profile.map_or(0.0, |p| p.z),
                     flag(profile.is_some_and(|p| p.closest)),
+                    self.neighbours.as_ref().and_then(|(_, slots)| slots[c]).and_then(|s| votes.get(s)).copied().unwrap_or(0.0),
                 ];
                 // Named only in passing ("unlike RAG pipelines, ..."): left to the score
                 // threshold, which passing mentions do not reach, however close the profile.

@@ -74,7 +74,7 @@ fn counted(stem: &str) -> bool {
 }
 
 /// The words a profile reads: those of the title and the abstract, in order.
-fn words(doc: &Document) -> impl Iterator<Item = &crate::text::Word> {
+pub(crate) fn words(doc: &Document) -> impl Iterator<Item = &crate::text::Word> {
     fields(doc).flat_map(|f| f.words.iter())
 }
 

@@ -10,15 +10,18 @@
 //! offset of the log-odds, shrunk towards 0 by a strong L2 penalty ([`CONCEPT_L2`]): how
 //! readily the annotators give that concept for the same evidence (a broad scope like AI for
 //! science is given on weak evidence; the word "reasoning" is everywhere but the concept is
-//! kept for papers about it). A concept the ranker never saw has offset 0.
+//! kept for papers about it). A concept the ranker never saw has offset 0. One feature does
+//! come from the annotation itself: the concept's share of the paper's nearest annotated
+//! papers ([`crate::link::neighbours`]), how the guideline was applied to papers like it.
 //!
 //! The bundled models (`data/concept-ranker.tsv`, and `data/concept-ranker-semantic.tsv` for
 //! semantic linking) are trained on both development sets (the seed, and the arXiv papers of
 //! `data/eval/arxiv-dev/`) by `topicgraph eval
-//! --train-ranker`, which also reports the cross-validated score (each fold tagged by a model
-//! trained on the other folds). Training is Newton's method on the L2 penalised log-loss of
+//! --train-ranker --train-neighbours`, which also reports the cross-validated score (each fold
+//! tagged by a model trained on the other folds, its neighbours' votes from those folds too). Training is Newton's method on the L2 penalised log-loss of
 //! standardised features: deterministic, no random state.
 
+use crate::link::neighbours::Neighbours;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -45,10 +48,15 @@ pub const FEATURES: [&str; N] = [
     "semantic",      // the best similarity of a semantic-matcher mention (0 when semantic linking is off)
     "profile",       // how much closer the paper is to the concept's profile than to the background profile, in standard deviations (0 without profiles: crate::link::profile)
     "profile_top",   // the concept's profile is the paper's closest
+    "neighbours",    // the concept's similarity-weighted share of the paper's nearest annotated papers (0 without them: crate::link::neighbours)
 ];
 
 /// Number of features.
-pub const N: usize = 15;
+pub const N: usize = 16;
+
+/// The index of the `neighbours` feature. A model file written before it existed has no row
+/// for it: it is read with weight 0.
+pub const NEIGHBOURS: usize = 15;
 
 pub type Features = [f64; N];
 
@@ -156,6 +164,7 @@ impl Ranker {
                 }
             }
         }
+        seen[NEIGHBOURS] = true;
         if let Some(k) = seen.iter().position(|s| !s) {
             return Err(format!("feature {:?} is missing", FEATURES[k]));
         }
@@ -407,12 +416,35 @@ pub fn train_on(papers: &[&GoldPaper], penalty: Penalty) -> Ranker {
     train(&examples, missed, penalty)
 }
 
+/// The papers with their `neighbours` feature filled from `memory`, whose paper `i` is
+/// `papers[i]`: each paper's votes come from the papers `allowed` lets vote, never itself.
+pub fn with_votes(papers: &[GoldPaper], memory: &Neighbours, allowed: impl Fn(usize) -> bool + Sync) -> Vec<GoldPaper> {
+    use rayon::prelude::*;
+    assert_eq!(papers.len(), memory.len(), "the memory holds the gold papers, in order");
+    papers
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let votes = memory.member_votes(i, &allowed);
+            let mut p = p.clone();
+            for c in &mut p.candidates {
+                c.x[NEIGHBOURS] = memory.concepts().binary_search(&c.id).map_or(0.0, |s| votes[s]);
+            }
+            p
+        })
+        .collect()
+}
+
 /// k-fold cross-validation: paper `i` is in fold `i % folds`; each fold's papers are decided
-/// by a ranker trained on the other folds. Returns, per paper, the concepts kept.
-pub fn cross_validate(papers: &[GoldPaper], folds: usize, penalty: Penalty) -> Vec<Vec<usize>> {
+/// by a ranker trained on the other folds. With a `memory` of the same papers, a fold's
+/// `neighbours` votes come from the other folds' papers only. Returns, per paper, the
+/// concepts kept.
+pub fn cross_validate(papers: &[GoldPaper], folds: usize, penalty: Penalty, memory: Option<&Neighbours>) -> Vec<Vec<usize>> {
     let folds = folds.clamp(2, papers.len().max(2));
     let mut kept = vec![Vec::new(); papers.len()];
     for f in 0..folds {
+        let filled = memory.map(|m| with_votes(papers, m, |j| j % folds != f));
+        let papers = filled.as_deref().unwrap_or(papers);
         let train: Vec<&GoldPaper> = papers
             .iter()
             .enumerate()
@@ -486,6 +518,38 @@ mod tests {
         let semantic = FEATURES.iter().position(|f| *f == "semantic").unwrap();
         assert_eq!(Ranker::bundled().weights[semantic], 0.0, "trained without semantic linking");
         assert!(Ranker::bundled_semantic().weights[semantic] > 0.0, "a closer sentence makes a main subject more likely");
+        for r in [Ranker::bundled(), Ranker::bundled_semantic()] {
+            assert!(r.weights[NEIGHBOURS] > 0.0, "annotated neighbours with the concept make it more likely");
+        }
+    }
+
+    #[test]
+    fn a_model_file_from_before_the_neighbours_feature_reads_with_weight_0() {
+        let old: String = Ranker::bundled().to_tsv().lines().filter(|l| !l.starts_with("neighbours\t")).map(|l| format!("{l}\n")).collect();
+        let r = Ranker::parse(&old).unwrap();
+        assert_eq!((r.weights[NEIGHBOURS], r.scale[NEIGHBOURS]), (0.0, 1.0));
+    }
+
+    #[test]
+    fn votes_are_filled_from_the_allowed_papers_only() {
+        use crate::link::neighbours::Exemplar;
+        let terms = |t: &[&str]| t.iter().map(|w| (w.to_string(), 1)).collect::<Vec<_>>();
+        let memory = Neighbours::build(vec![
+            Exemplar { id: "p0".into(), concepts: vec![], terms: terms(&["kv", "cache", "eviction"]) },
+            Exemplar { id: "p1".into(), concepts: vec!["kv-cache".into()], terms: terms(&["kv", "cache", "quantization"]) },
+            Exemplar { id: "p2".into(), concepts: vec!["quantization".into()], terms: terms(&["eviction", "quantization"]) },
+        ]);
+        let candidate = |id: &str| GoldCandidate { concept: 0, id: id.to_string(), x: [0.0; N], gold: false, fixed: None };
+        let papers: Vec<GoldPaper> = (0..3).map(|_| GoldPaper { candidates: vec![candidate("kv-cache"), candidate("unseen")], missed: 0 }).collect();
+        let all = with_votes(&papers, &memory, |_| true);
+        // p0's nearest other papers are p1 (kv, cache) and p2 (eviction): a share for kv-cache.
+        let v = all[0].candidates[0].x[NEIGHBOURS];
+        assert!(v > 0.5 && v < 1.0, "{v}");
+        assert_eq!(all[0].candidates[1].x[NEIGHBOURS], 0.0, "a concept no annotated paper has");
+        // p1 never votes for itself; with p1 left out (another fold), kv-cache has no vote.
+        assert_eq!(all[1].candidates[0].x[NEIGHBOURS], 0.0);
+        let fold = with_votes(&papers, &memory, |j| j != 1);
+        assert_eq!(fold[0].candidates[0].x[NEIGHBOURS], 0.0);
     }
 
     #[test]

@@ -323,3 +323,50 @@ fn concept_profiles_are_built_from_a_corpus_and_read_by_tag() {
     assert_eq!(bad.code, 1);
     assert!(bad.stderr.contains("again.tsv") && bad.stderr.contains("no idf row"), "{}", bad.stderr);
 }
+
+#[test]
+fn annotated_neighbours_trained_by_eval_are_read_by_tag_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, memory) = (dir.path().join("ranker.tsv"), dir.path().join("neighbours.tsv.gz"));
+    let (m, nb) = (model.to_str().unwrap(), memory.to_str().unwrap());
+    let papers = data("link/papers.jsonl");
+    let r = run(&["eval", "--gold", &data("link/gold.jsonl"), "--input", &papers, "--train-ranker", m, "--train-neighbours", nb, "--folds", "2"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read_to_string(&model).unwrap().contains("Trained with annotated neighbours (4 papers"));
+    // Gzipped by its name; one row per gold paper, with its gold concepts and terms.
+    let bytes = std::fs::read(&memory).unwrap();
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b]);
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text).unwrap();
+    assert!(text.starts_with("# topicgraph annotated neighbours"), "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("paper\t")).count(), 4, "{text}");
+    assert!(text.contains("\tkv-cache") && text.contains(" cach:"), "{text}");
+    // The same gold papers give the same bytes.
+    let again = dir.path().join("again.tsv.gz");
+    assert_eq!(run(&["eval", "--gold", &data("link/gold.jsonl"), "--input", &papers, "--train-ranker", m, "--train-neighbours", again.to_str().unwrap(), "--folds", "2"], None).code, 0);
+    assert_eq!(std::fs::read(&again).unwrap(), bytes);
+    let version = |args: &[&str]| {
+        let mut all = vec!["tag", "-q", "--no-entities", "--max-keywords", "0", "--ranker", m];
+        all.extend_from_slice(args);
+        all.push(&papers);
+        let out = run(&all, None);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let first: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+        first["ontology"].as_str().unwrap().to_string()
+    };
+    let with = version(&["--neighbours", nb]);
+    assert!(with.contains("+neighbours:"), "{with}");
+    assert_ne!(with, version(&[]), "the bundled memory is another memory");
+    assert!(!version(&["--neighbours", "off"]).contains("+neighbours"));
+    // A broken memory is an error naming the file and the line.
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "paper\tx\tkv-cache\tcache:none\n").unwrap();
+    let out = run(&["tag", "-q", "--neighbours", bad.to_str().unwrap(), &papers], None);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("bad.tsv") && out.stderr.contains("line 1"), "{}", out.stderr);
+    // explain lists the nearest annotated papers (never the paper itself).
+    let out = run(&["explain", "kv-1", "--ranker", m, "--neighbours", nb, &papers], None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let listed = out.stdout.split("nearest annotated papers").nth(1).unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(!listed.lines().take(6).any(|l| l.split_whitespace().nth(1) == Some("kv-1")), "{}", out.stdout);
+}
