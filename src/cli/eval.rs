@@ -253,18 +253,6 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
             GoldPaper { candidates, missed }
         })
         .collect();
-    if let Ok(path) = std::env::var("TG_DUMP") {
-        let mut s = String::new();
-        for (k, ((id, _), gp)) in gold.iter().zip(&gold_papers).enumerate() {
-            s += &format!("{k}\t{id}\t#missed\t{}\t{}\n", set_of[k], gp.missed);
-            for c in &gp.candidates {
-                let fx = match c.fixed { None => "-", Some(true) => "1", Some(false) => "0" };
-                let xs: Vec<String> = c.x.iter().map(|v| v.to_string()).collect();
-                s += &format!("{k}\t{id}\t{}\t{}\t{}\t{fx}\t{}\n", c.id, set_of[k], c.gold as u8, xs.join("\t"));
-            }
-        }
-        std::fs::write(path, s)?;
-    }
     let missing = gold.iter().filter(|(id, _)| !papers.contains_key(id)).count();
     let predicted = |kept: &[Vec<usize>]| -> HashMap<String, Labels> {
         gold.iter().zip(kept).map(|((id, _), k)| (id.clone(), Labels { concepts: k.iter().map(|&c| o.concepts[c].id.clone()).collect(), ..Default::default() })).collect()

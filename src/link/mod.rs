@@ -270,6 +270,18 @@ pub enum Decision {
     BlockedByDefinition(String),
 }
 
+/// The text of a table file (profiles, annotated neighbours): gzipped or not, by its first
+/// bytes.
+pub(crate) fn table_text(bytes: &[u8]) -> Result<String, String> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(bytes), &mut text).map_err(|e| format!("gzip: {e}"))?;
+        Ok(text)
+    } else {
+        String::from_utf8(bytes.to_vec()).map_err(|_| "not UTF-8 text".to_string())
+    }
+}
+
 pub struct Linker {
     ontology: Ontology,
     version: String,
@@ -291,6 +303,8 @@ pub struct Linker {
     semantic: Option<(std::sync::Arc<semantic::SemanticStats>, std::sync::Arc<dyn crate::embed::Embedder>)>,
     /// Decides the core concepts ([`Linker::with_ranker`]); without it, the score threshold.
     ranker: Option<rank::Ranker>,
+    /// The ranker's per-concept offsets by ontology index (looked up once, not per candidate).
+    offsets: Vec<f64>,
     /// Core concepts that are umbrellas (`tg:umbrella`: roots kept for the hierarchy, never a
     /// subject on their own); the ranker leaves them to the score threshold.
     roots: Vec<bool>,
@@ -356,7 +370,7 @@ impl Linker {
         // The bundled table is compiled in and checked by a unit test: it cannot fail here.
         let keyphrases = config.keyphrases.clone().map(|k| KeyphraseExtractor::new(&ontology, k).expect("the bundled keyphrase table parses"));
         let roots = ontology.concepts.iter().map(|c| c.core && c.umbrella).collect();
-        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None, ranker: None, roots, profiles: None, neighbours: None }
+        Linker { version: ontology.version(), ontology, lexical, extra, config, core_of, core_ancestors, specificity, keyphrases, entities, semantic: None, keybert: None, ranker: None, offsets: Vec::new(), roots, profiles: None, neighbours: None }
     }
 
     /// Concept profiles for the ranker ([`profile`]); `None` leaves their features at 0. Part
@@ -404,6 +418,7 @@ impl Linker {
         if let Some(r) = &ranker {
             self.version = format!("{}+ranker:{}", self.version, r.id());
         }
+        self.offsets = ranker.as_ref().map(|r| self.ontology.concepts.iter().map(|c| r.offset(&c.id)).collect()).unwrap_or_default();
         self.ranker = ranker;
         self
     }
@@ -691,7 +706,9 @@ impl Linker {
                     Some(p) if proposed.contains(&c) => p.evidence(doc, c, PROFILE_WORDS).into_iter().map(|w| profile_evidence(w, &self.ontology.concepts[c].pref_label)).collect(),
                     _ => Vec::new(),
                 };
-                CoreCandidate { concept: c, probability: ranker.map(|k| k.probability(&features, &self.ontology.concepts[c].id)), ranked, features, evidence }
+                // The offsets were resolved for the linker's own ranker, the only one passed here.
+                let probability = ranker.map(|k| k.probability_with_offset(&features, self.offsets.get(c).copied().unwrap_or(0.0)));
+                CoreCandidate { concept: c, probability, ranked, features, evidence }
             })
             .collect()
     }

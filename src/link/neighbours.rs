@@ -29,7 +29,6 @@ use crate::link::profile;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Read as _;
 
 /// The bundled memory, gzipped.
 pub const BUNDLED_GZ: &[u8] = include_bytes!("../../data/concept-neighbours.tsv.gz");
@@ -167,14 +166,7 @@ impl Neighbours {
 
     /// A memory file's bytes, gzipped or not.
     pub fn from_bytes(bytes: &[u8]) -> Result<Neighbours, String> {
-        let text = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut text = String::new();
-            flate2::read::MultiGzDecoder::new(bytes).read_to_string(&mut text).map_err(|e| format!("gzip: {e}"))?;
-            text
-        } else {
-            String::from_utf8(bytes.to_vec()).map_err(|_| "not UTF-8 text".to_string())?
-        };
-        Neighbours::parse(&text)
+        Neighbours::parse(&crate::link::table_text(bytes)?)
     }
 
     /// Read a memory file (see the module documentation for its rows).

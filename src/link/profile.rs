@@ -22,7 +22,6 @@ use crate::ontology::Ontology;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::fmt::Write as _;
-use std::io::Read as _;
 
 /// The bundled table, gzipped.
 pub const BUNDLED_GZ: &[u8] = include_bytes!("../../data/concept-profiles.tsv.gz");
@@ -105,14 +104,7 @@ impl Profiles {
 
     /// A table file's bytes, gzipped or not.
     pub fn from_bytes(bytes: &[u8], o: &Ontology) -> Result<Profiles, String> {
-        let text = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut text = String::new();
-            flate2::read::MultiGzDecoder::new(bytes).read_to_string(&mut text).map_err(|e| format!("gzip: {e}"))?;
-            text
-        } else {
-            String::from_utf8(bytes.to_vec()).map_err(|_| "not UTF-8 text".to_string())?
-        };
-        Profiles::parse(&text, o)
+        Profiles::parse(&crate::link::table_text(bytes)?, o)
     }
 
     /// Parse a table; concepts the ontology lacks are skipped (a user's ontology keeps the

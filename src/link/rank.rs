@@ -18,8 +18,9 @@
 //! semantic linking) are trained on both development sets (the seed, and the arXiv papers of
 //! `data/eval/arxiv-dev/`) by `topicgraph eval
 //! --train-ranker --train-neighbours`, which also reports the cross-validated score (each fold
-//! tagged by a model trained on the other folds, its neighbours' votes from those folds too). Training is Newton's method on the L2 penalised log-loss of
-//! standardised features: deterministic, no random state.
+//! tagged by a model trained on the other folds, its neighbours' votes from those folds too).
+//! Training is Newton's method on the L2 penalised log-loss of standardised features:
+//! deterministic, no random state.
 
 use crate::link::neighbours::Neighbours;
 use std::collections::BTreeMap;
@@ -211,7 +212,12 @@ impl Ranker {
 
     /// The probability that the concept (by id) is a main subject of the paper.
     pub fn probability(&self, x: &Features, concept: &str) -> f64 {
-        sigmoid(self.bias + self.offset(concept) + self.contributions(x).iter().sum::<f64>())
+        self.probability_with_offset(x, self.offset(concept))
+    }
+
+    /// [`Ranker::probability`] with the concept's offset already looked up.
+    pub fn probability_with_offset(&self, x: &Features, offset: f64) -> f64 {
+        sigmoid(self.bias + offset + self.contributions(x).iter().sum::<f64>())
     }
 
     /// A short id of the model, for the tagging version (stores re-tag when it changes).
