@@ -229,9 +229,10 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     let set_of: Vec<usize> = records.iter().map(|(k, _, _)| *k).collect();
     let gold = read_gold(&records, Labels::from_json);
     let table = concept_table(args)?;
-    // No memory while the candidates are read: the gold papers are in the bundled one. Their
-    // votes are filled from the memory trained here, fold by fold.
-    let linker = args.link.linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?.with_ranker(None).with_neighbours(None);
+    // No memory while the candidates are read (the gold papers are in the bundled one): their
+    // votes are filled from the memory trained here, fold by fold. Nor is one loaded.
+    let link = crate::cli::tag::LinkArgs { neighbours: "off".to_string(), ..args.link.clone() };
+    let linker = link.linker_for(crate::cli::tag::Semantic::Inputs(&args.input))?.with_ranker(None);
     let o = linker.ontology();
     if !o.concepts.iter().any(|c| c.core) {
         bail!("the ontology has no core concepts (tg:core): there is nothing for a ranker to decide");
