@@ -125,24 +125,17 @@ impl Neighbours {
     /// The unit TF-IDF vector of term counts over the memory's terms, by term number (a fixed
     /// order of summation: the same bytes out on every run). Stems it lacks are left out.
     fn vector<'a>(&self, terms: impl Iterator<Item = (&'a str, u32)>) -> Vec<(u32, f64)> {
-        let mut v: Vec<(u32, f64)> = Vec::new();
-        for (t, n) in terms {
-            if let Some(&k) = self.vocabulary.get(t) {
-                v.push((k, n as f64));
-            }
-        }
-        v.sort_unstable_by_key(|&(k, _)| k);
-        v.dedup_by(|b, a| {
-            // The same stem twice (counts given per occurrence): add up.
-            let same = a.0 == b.0;
+        let mut counts: Vec<(u32, u32)> = terms.filter_map(|(t, n)| self.vocabulary.get(t).map(|&k| (k, n))).collect();
+        counts.sort_unstable_by_key(|&(k, _)| k);
+        // The same stem more than once (counts given per occurrence): one term, counts added.
+        counts.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
             if same {
-                a.1 += b.1;
+                kept.1 += later.1;
             }
             same
         });
-        for (k, w) in v.iter_mut() {
-            *w = tf_weight(*w as u32) * self.idf[*k as usize];
-        }
+        let mut v: Vec<(u32, f64)> = counts.into_iter().map(|(k, n)| (k, tf_weight(n) * self.idf[k as usize])).collect();
         let norm = v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
         if norm > 0.0 {
             v.iter_mut().for_each(|(_, w)| *w /= norm);

@@ -524,6 +524,7 @@ mod tests {
         let semantic = FEATURES.iter().position(|f| *f == "semantic").unwrap();
         assert_eq!(Ranker::bundled().weights[semantic], 0.0, "trained without semantic linking");
         assert!(Ranker::bundled_semantic().weights[semantic] > 0.0, "a closer sentence makes a main subject more likely");
+        assert_eq!(FEATURES[NEIGHBOURS], "neighbours");
         for r in [Ranker::bundled(), Ranker::bundled_semantic()] {
             assert!(r.weights[NEIGHBOURS] > 0.0, "annotated neighbours with the concept make it more likely");
         }
