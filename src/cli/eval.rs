@@ -305,6 +305,9 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     std::fs::write(out_path, ranker.to_tsv()).with_context(|| format!("writing {out_path}"))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{} gold papers ({missing} not in the input), {candidates} core candidates the ranker decides (its examples)", gold.len())?;
+    let gold_total: usize = gold.iter().map(|(_, l)| l.concepts.len()).sum();
+    let never: usize = gold_papers.iter().map(|p| p.missed).sum();
+    writeln!(out, "{never} of {gold_total} gold concepts were no candidate at all: recall at most {:.3}", 1.0 - never as f64 / gold_total.max(1) as f64)?;
     writeln!(out, "{}", line(&format!("cross-validated ({folds} folds)"), &cv.concepts))?;
     writeln!(out, "{}", line("  hierarchical", &cv.concepts_hierarchical))?;
     if args.gold.len() > 1 {

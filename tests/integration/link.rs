@@ -200,6 +200,12 @@ fn a_ranker_trained_by_eval_is_read_by_tag() {
     let r = run(&["eval", "--gold", &data("link/gold.jsonl"), "--input", &papers, "--train-ranker", m, "--folds", "2", "--cv-predictions", cv.to_str().unwrap()], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("4 gold papers (0 not in the input)") && r.stdout.contains("cross-validated (2 folds)"), "{}", r.stdout);
+    assert!(r.stdout.contains("\n0 of 5 gold concepts were no candidate at all: recall at most 1.000\n"), "{}", r.stdout);
+    // A gold concept the paper gives no evidence of is no candidate: it bounds recall.
+    let unseen = dir.path().join("unseen.jsonl");
+    std::fs::write(&unseen, std::fs::read_to_string(data("link/gold.jsonl")).unwrap().replace(r#""gps-1", "concepts": []"#, r#""gps-1", "concepts": ["food-computing"]"#)).unwrap();
+    let r2 = run(&["eval", "--gold", unseen.to_str().unwrap(), "--input", &papers, "--train-ranker", dir.path().join("unseen.tsv").to_str().unwrap(), "--folds", "2"], None);
+    assert!(r2.stdout.contains("\n1 of 6 gold concepts were no candidate at all: recall at most 0.833\n"), "{}", r2.stdout);
     // The cross-validated predictions, scored as predictions, give the cross-validated line.
     assert_eq!(std::fs::read_to_string(&cv).unwrap().lines().count(), 4);
     let scored = run(&["eval", "--gold", &data("link/gold.jsonl"), cv.to_str().unwrap()], None);
