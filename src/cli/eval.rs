@@ -79,6 +79,12 @@ pub struct EvalArgs {
     /// other folds' papers only. Without it, the ranker trains with that feature at 0.
     #[arg(long, value_name = "FILE", requires = "train_ranker")]
     pub train_neighbours: Option<String>,
+    /// With --train-ranker: write the ranker's examples here as TSV, one row per core
+    /// candidate (paper, concept, gold, fixed, fold, then the features), for studying other
+    /// models (scripts/ranker-study.py). A paper's fold is the one cross-validation puts it in,
+    /// and its `neighbours` vote comes from the other folds' papers, as it does there.
+    #[arg(long, value_name = "FILE", requires = "train_ranker")]
+    pub examples: Option<String>,
     /// With --train-ranker: the L2 penalty on the ranker's weights.
     #[arg(long, default_value_t = 1.0, value_name = "X")]
     pub l2: f64,
@@ -266,6 +272,9 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
         Neighbours::build(papers.collect())
     });
     let cv_pred = predicted(&cross_validate(&gold_papers, args.folds, penalty, memory.as_ref()));
+    if let Some(path) = &args.examples {
+        write_examples(path, &gold, &gold_papers, args.folds, memory.as_ref())?;
+    }
     if let Some(path) = &args.cv_predictions {
         // In gold order, one line per paper.
         let lines: String = gold.iter().map(|(id, _)| format!("{}\n", serde_json::json!({ "id": id, "concepts": cv_pred[id].concepts }))).collect();
@@ -320,6 +329,35 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     writeln!(out, "{}", line("training papers (fit)", &fit.concepts))?;
     writeln!(out, "threshold {}; written to {out_path}", ranker.threshold)?;
     Ok(0)
+}
+
+/// `--examples`: the ranker's examples as TSV, each paper's votes from the other folds.
+fn write_examples(path: &str, gold: &[(String, Labels)], papers: &[topicgraph::link::rank::GoldPaper], folds: usize, memory: Option<&topicgraph::link::neighbours::Neighbours>) -> Result<()> {
+    use std::fmt::Write as _;
+    use topicgraph::link::rank::{with_votes, FEATURES};
+    let folds = folds.clamp(2, papers.len().max(2));
+    let gold_total: usize = gold.iter().map(|(_, l)| l.concepts.len()).sum();
+    let never: usize = papers.iter().map(|p| p.missed).sum();
+    let mut t = format!("# topicgraph ranker examples: {} gold papers, {gold_total} gold concepts, {never} of them no candidate; {folds} folds\n", gold.len());
+    t += &format!("paper\tconcept\tgold\tfixed\tfold\t{}\n", FEATURES.join("\t"));
+    for f in 0..folds {
+        let filled = memory.map(|m| with_votes(papers, m, |j| j % folds != f));
+        for (i, p) in filled.as_deref().unwrap_or(papers).iter().enumerate().filter(|(i, _)| i % folds == f) {
+            for c in &p.candidates {
+                let fixed = match c.fixed {
+                    None => "-",
+                    Some(true) => "kept",
+                    Some(false) => "dropped",
+                };
+                let _ = write!(t, "{}\t{}\t{}\t{fixed}\t{f}", gold[i].0, c.id, u8::from(c.gold));
+                for x in c.x {
+                    let _ = write!(t, "\t{x}");
+                }
+                t.push('\n');
+            }
+        }
+    }
+    std::fs::write(path, t).with_context(|| format!("writing {path}"))
 }
 
 /// GSAP-NER: every paragraph through the entity extractor, mentions scored by exact span.

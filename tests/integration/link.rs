@@ -206,6 +206,18 @@ fn a_ranker_trained_by_eval_is_read_by_tag() {
     std::fs::write(&unseen, std::fs::read_to_string(data("link/gold.jsonl")).unwrap().replace(r#""gps-1", "concepts": []"#, r#""gps-1", "concepts": ["food-computing"]"#)).unwrap();
     let r2 = run(&["eval", "--gold", unseen.to_str().unwrap(), "--input", &papers, "--train-ranker", dir.path().join("unseen.tsv").to_str().unwrap(), "--folds", "2"], None);
     assert!(r2.stdout.contains("\n1 of 6 gold concepts were no candidate at all: recall at most 0.833\n"), "{}", r2.stdout);
+    // --examples: one row per core candidate, its fold, the features by name; the same bytes twice.
+    let ex = dir.path().join("examples.tsv");
+    let args = ["eval", "--gold", &data("link/gold.jsonl"), "--input", &papers, "--train-ranker", m, "--folds", "2", "--examples", ex.to_str().unwrap()];
+    assert_eq!(run(&args, None).code, 0);
+    let rows = std::fs::read_to_string(&ex).unwrap();
+    assert_eq!(run(&args, None).code, 0);
+    assert_eq!(std::fs::read_to_string(&ex).unwrap(), rows);
+    let lines: Vec<&str> = rows.lines().collect();
+    assert_eq!(lines[0], "# topicgraph ranker examples: 4 gold papers, 5 gold concepts, 0 of them no candidate; 2 folds");
+    assert!(lines[1].starts_with("paper\tconcept\tgold\tfixed\tfold\tscore\t") && lines[1].ends_with("\tneighbours"), "{}", lines[1]);
+    assert!(lines[2..].iter().all(|l| l.split('\t').count() == 5 + topicgraph::link::rank::N), "{rows}");
+    assert!(lines[2..].iter().any(|l| l.starts_with("kv-1\tkv-cache\t1\t")), "{rows}");
     // The cross-validated predictions, scored as predictions, give the cross-validated line.
     assert_eq!(std::fs::read_to_string(&cv).unwrap().lines().count(), 4);
     let scored = run(&["eval", "--gold", &data("link/gold.jsonl"), cv.to_str().unwrap()], None);
