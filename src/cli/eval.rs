@@ -271,10 +271,15 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
         });
         Neighbours::build(papers.collect())
     });
-    let cv_pred = predicted(&cross_validate(&gold_papers, args.folds, penalty, memory.as_ref()));
+    let gold_total: usize = gold.iter().map(|(_, l)| l.concepts.len()).sum();
+    let never: usize = gold_papers.iter().map(|p| p.missed).sum();
+    let validated = cross_validate(&gold_papers, args.folds, penalty, memory.as_ref());
+    let folds = validated.folds;
     if let Some(path) = &args.examples {
-        write_examples(path, &gold, &gold_papers, args.folds, memory.as_ref())?;
+        let head = format!("# topicgraph ranker examples: {} gold papers, {gold_total} gold concepts, {never} of them no candidate; {folds} folds", gold.len());
+        write_examples(path, &head, &gold, &validated.tested, folds)?;
     }
+    let cv_pred = predicted(&validated.kept);
     if let Some(path) = &args.cv_predictions {
         // In gold order, one line per paper.
         let lines: String = gold.iter().map(|(id, _)| format!("{}\n", serde_json::json!({ "id": id, "concepts": cv_pred[id].concepts }))).collect();
@@ -296,7 +301,6 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
         parts[parts.len().saturating_sub(2)..].join("/")
     };
     let name = args.gold.iter().map(file_name).collect::<Vec<_>>().join(" + ");
-    let folds = args.folds.clamp(2, gold.len().max(2));
     ranker.notes = vec![
         "topicgraph core-concept ranker (src/link/rank.rs): logistic model over the features below.".to_string(),
         format!("Trained by `topicgraph eval --train-ranker` on {name}: {} papers, {candidates} core candidates the ranker decides, tagged with {}, L2 {}, concept offsets {}.", gold.len(), linker.version(), args.l2, if args.concept_l2.is_finite() { format!("L2 {}", args.concept_l2) } else { "off".to_string() }),
@@ -314,8 +318,6 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     std::fs::write(out_path, ranker.to_tsv()).with_context(|| format!("writing {out_path}"))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{} gold papers ({missing} not in the input), {candidates} core candidates the ranker decides (its examples)", gold.len())?;
-    let gold_total: usize = gold.iter().map(|(_, l)| l.concepts.len()).sum();
-    let never: usize = gold_papers.iter().map(|p| p.missed).sum();
     writeln!(out, "{never} of {gold_total} gold concepts were no candidate at all: recall at most {:.3}", 1.0 - never as f64 / gold_total.max(1) as f64)?;
     writeln!(out, "{}", line(&format!("cross-validated ({folds} folds)"), &cv.concepts))?;
     writeln!(out, "{}", line("  hierarchical", &cv.concepts_hierarchical))?;
@@ -331,30 +333,25 @@ fn train_ranker(args: &EvalArgs, out_path: &str) -> Result<u8> {
     Ok(0)
 }
 
-/// `--examples`: the ranker's examples as TSV, each paper's votes from the other folds.
-fn write_examples(path: &str, gold: &[(String, Labels)], papers: &[topicgraph::link::rank::GoldPaper], folds: usize, memory: Option<&topicgraph::link::neighbours::Neighbours>) -> Result<()> {
+/// `--examples`: the ranker's examples as TSV, each paper's candidates as its fold tested them
+/// (votes from the other folds), under the `head` comment line.
+fn write_examples(path: &str, head: &str, gold: &[(String, Labels)], tested: &[topicgraph::link::rank::GoldPaper], folds: usize) -> Result<()> {
     use std::fmt::Write as _;
-    use topicgraph::link::rank::{with_votes, FEATURES};
-    let folds = folds.clamp(2, papers.len().max(2));
-    let gold_total: usize = gold.iter().map(|(_, l)| l.concepts.len()).sum();
-    let never: usize = papers.iter().map(|p| p.missed).sum();
-    let mut t = format!("# topicgraph ranker examples: {} gold papers, {gold_total} gold concepts, {never} of them no candidate; {folds} folds\n", gold.len());
-    t += &format!("paper\tconcept\tgold\tfixed\tfold\t{}\n", FEATURES.join("\t"));
-    for f in 0..folds {
-        let filled = memory.map(|m| with_votes(papers, m, |j| j % folds != f));
-        for (i, p) in filled.as_deref().unwrap_or(papers).iter().enumerate().filter(|(i, _)| i % folds == f) {
-            for c in &p.candidates {
-                let fixed = match c.fixed {
-                    None => "-",
-                    Some(true) => "kept",
-                    Some(false) => "dropped",
-                };
-                let _ = write!(t, "{}\t{}\t{}\t{fixed}\t{f}", gold[i].0, c.id, u8::from(c.gold));
-                for x in c.x {
-                    let _ = write!(t, "\t{x}");
-                }
-                t.push('\n');
+    let mut t = format!("{head}\npaper\tconcept\tgold\tfixed\tfold\t{}\n", topicgraph::link::rank::FEATURES.join("\t"));
+    // Fold by fold, each in paper order.
+    let order = (0..folds).flat_map(|f| (f..tested.len()).step_by(folds));
+    for i in order {
+        for c in &tested[i].candidates {
+            let fixed = match c.fixed {
+                None => "-",
+                Some(true) => "kept",
+                Some(false) => "dropped",
+            };
+            let _ = write!(t, "{}\t{}\t{}\t{fixed}\t{}", gold[i].0, c.id, u8::from(c.gold), i % folds);
+            for x in c.x {
+                let _ = write!(t, "\t{x}");
             }
+            t.push('\n');
         }
     }
     std::fs::write(path, t).with_context(|| format!("writing {path}"))

@@ -441,13 +441,24 @@ pub fn with_votes(papers: &[GoldPaper], memory: &Neighbours, allowed: impl Fn(us
         .collect()
 }
 
+/// What [`cross_validate`] gives back.
+pub struct CrossValidated {
+    /// Per paper, the concepts kept.
+    pub kept: Vec<Vec<usize>>,
+    /// Per paper, its candidates as its fold's ranker saw them (votes from the other folds).
+    pub tested: Vec<GoldPaper>,
+    /// The folds used (the number asked for, at least 2 and at most one per paper): paper `i`
+    /// is in fold `i % folds`.
+    pub folds: usize,
+}
+
 /// k-fold cross-validation: paper `i` is in fold `i % folds`; each fold's papers are decided
 /// by a ranker trained on the other folds. With a `memory` of the same papers, a fold's
-/// `neighbours` votes come from the other folds' papers only. Returns, per paper, the
-/// concepts kept.
-pub fn cross_validate(papers: &[GoldPaper], folds: usize, penalty: Penalty, memory: Option<&Neighbours>) -> Vec<Vec<usize>> {
+/// `neighbours` votes come from the other folds' papers only.
+pub fn cross_validate(papers: &[GoldPaper], folds: usize, penalty: Penalty, memory: Option<&Neighbours>) -> CrossValidated {
     let folds = folds.clamp(2, papers.len().max(2));
     let mut kept = vec![Vec::new(); papers.len()];
+    let mut tested = vec![None; papers.len()];
     for f in 0..folds {
         let filled = memory.map(|m| with_votes(papers, m, |j| j % folds != f));
         let papers = filled.as_deref().unwrap_or(papers);
@@ -460,9 +471,11 @@ pub fn cross_validate(papers: &[GoldPaper], folds: usize, penalty: Penalty, memo
         let r = train_on(&train, penalty);
         for (i, p) in papers.iter().enumerate().filter(|(i, _)| i % folds == f) {
             kept[i] = p.kept(&r);
+            tested[i] = Some(p.clone());
         }
     }
-    kept
+    // Every paper is in exactly one fold.
+    CrossValidated { kept, tested: tested.into_iter().flatten().collect(), folds }
 }
 
 /// Solve `a x = b` by Gaussian elimination with partial pivoting (`a` is positive definite
