@@ -6,7 +6,7 @@
 Takes, from the "daily arXiv" crawler corpus, papers whose primary category is cs.*,
 submitted 2024-01 .. 2026-08 (the month a new-style arXiv id encodes): the same number per
 month, chosen by a hash of the arXiv id (so the choice is stable and unbiased), plus the records whose titles match a paper of the seed
-listing (so the example shows near-duplicate detection across sources). Records are
+listing (so the example shows the listing's id-less records joining their arXiv records). Records are
 written unchanged, sorted by first_seen then id; the gzip header carries no time stamp, so
 the output is byte-identical on every run.
 """

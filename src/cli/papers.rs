@@ -258,7 +258,8 @@ pub fn print_summary(command: &str, s: &ReadSummary, observer: &StderrObserver) 
     let mut lines = vec![format!("topicgraph {command}: {} file(s), {} record(s) read", s.files, s.read)];
     let formats: Vec<String> = s.by_format.iter().map(|(f, n)| format!("{f} {n}")).collect();
     lines.push(format!("  accepted   {} ({} without abstract){}", s.accepted, s.no_abstract, if formats.is_empty() { String::new() } else { format!("  [{}]", formats.join(", ")) }));
-    lines.push(format!("  merged     {} duplicate record(s)", s.duplicates_merged));
+    let by_title = if s.merged_by_title > 0 { format!(" ({} without any id, by title and abstract)", s.merged_by_title) } else { String::new() };
+    lines.push(format!("  merged     {} duplicate record(s){by_title}", s.duplicates_merged));
     let reasons: Vec<String> = s.reasons.iter().map(|(r, n)| format!("{r}: {n}")).collect();
     lines.push(format!("  rejected   {} record(s){}", s.rejected, if reasons.is_empty() { String::new() } else { format!("  ({})", reasons.join("; ")) }));
     if s.failed_files > 0 {

@@ -83,6 +83,8 @@ pub struct ReadSummary {
     pub no_abstract: u64,
     /// Records merged into an earlier paper.
     pub duplicates_merged: u64,
+    /// Of those: records without any id joined to a paper by title and abstract.
+    pub merged_by_title: u64,
     /// Bad records skipped.
     pub rejected: u64,
     /// Files that could not be read (or read only in part).
@@ -261,8 +263,10 @@ pub fn read_files_to(files: Vec<InputFile>, cfg: &ReadConfig, observer: &mut dyn
         })
     })?;
 
-    if let Some(m) = merger {
+    if let Some(mut m) = merger {
+        m.join_id_less().map_err(|source| IngestError::Io { path: "temporary spill file".into(), source })?;
         summary.duplicates_merged = m.merged;
+        summary.merged_by_title = m.merged_by_title;
         summary.near_duplicate_count = m.near_duplicate_count;
         summary.near_duplicates = m.near_duplicates.clone();
         summary.index_entries = m.index_entries() as u64;

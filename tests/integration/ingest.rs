@@ -2,6 +2,7 @@
 
 use crate::common::{data, run, shared};
 use serde_json::Value;
+use std::path::Path;
 
 fn papers(args: &[&str]) -> (Vec<Value>, String) {
     let mut full = vec!["papers"];
@@ -123,6 +124,36 @@ fn merging_does_not_depend_on_input_order() {
     let b = run(&["papers", &data("formats/kaggle_sample.jsonl"), &data("formats/crawler_sample.jsonl")], None);
     let title = |r: &crate::common::Run, id: &str| by_id(&r.json_lines(), id)["title"].clone();
     assert_eq!(title(&a, "2506.01234"), title(&b, "2506.01234"));
+}
+
+#[test]
+fn the_listing_joins_its_arxiv_records_in_the_bundled_example() {
+    // The saved HF listing names no ids; six of its papers are also in the arXiv slice, one
+    // with a rewritten (v2) abstract. Each becomes one paper with the arXiv id, in either
+    // input order, and the same papers come out.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let (listing, arxiv) = (root.join("hf-daily-papers-2025-03-14.txt"), root.join("arxiv-cs-2024-2026.jsonl.gz"));
+    let (listing, arxiv) = (listing.to_str().unwrap(), arxiv.to_str().unwrap());
+    let mut outputs = Vec::new();
+    for order in [[listing, arxiv], [arxiv, listing]] {
+        let r = run(&["papers", order[0], order[1]], None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains("merged     6 duplicate record(s) (6 without any id, by title and abstract)"), "{}", r.stderr);
+        assert!(!r.stderr.contains("near-duplicate"), "{}", r.stderr);
+        let papers = r.json_lines();
+        assert_eq!(papers.len(), 3085);
+        let joined: Vec<&Value> = papers.iter().filter(|p| p["sources"].as_array().unwrap().len() == 2).collect();
+        assert_eq!(joined.len(), 6);
+        for p in &joined {
+            assert_eq!(p["ids"]["arxiv"], p["id"], "{p}");
+            assert!(p["sources"].as_array().unwrap().iter().any(|s| s["format"] == "hf-listing"), "{p}");
+        }
+        let mut lines: Vec<String> = r.stdout.lines().map(str::to_string).collect();
+        lines.sort();
+        outputs.push(lines);
+    }
+    // The record numbers in `sources` are the same in either order; so is every line.
+    assert!(outputs[0] == outputs[1], "the same papers in either order");
 }
 
 #[test]
