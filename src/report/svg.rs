@@ -122,11 +122,18 @@ pub(crate) fn chart(points: &[Point], partial: bool, recent: Option<(usize, usiz
         let _ = write!(s, r#"<line x1="{left}" x2="{:.1}" y1="{yy:.1}" y2="{yy:.1}" class="grid"/><text x="{:.1}" y="{:.1}" class="ytick">{}</text>"#, w - right, left - 6.0, yy + 4.0, pct_tick(t, step));
         t += step;
     }
+    // A label every 58 px or more; the last period always has one, in place of the regular
+    // label before it when the two would overlap.
     let every = ((n as f64 * 58.0 / pw).ceil() as usize).max(1);
-    for (i, p) in points.iter().enumerate() {
-        if i % every == 0 || i == n - 1 && (n - 1) % every >= every / 2 {
-            let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" class="xtick">{}</text>"#, x(i), h - bottom + 16.0, esc(p.label));
+    let mut ticks: Vec<usize> = (0..n).step_by(every).collect();
+    if let Some(&last) = ticks.last().filter(|&&l| l != n - 1) {
+        if ((n - 1 - last) as f64) * band < 58.0 && ticks.len() > 1 {
+            ticks.pop();
         }
+        ticks.push(n - 1);
+    }
+    for i in ticks {
+        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" class="xtick">{}</text>"#, x(i), h - bottom + 16.0, esc(points[i].label));
     }
     let solid = if partial && n > 1 { n - 1 } else { n };
     let pts = |r: std::ops::Range<usize>| r.map(|i| format!("{:.1},{:.1}", x(i), y(points[i].share))).collect::<Vec<_>>().join(" ");
@@ -164,6 +171,22 @@ mod tests {
     fn nice_steps() {
         for (max, step) in [(0.083, 0.05), (0.012, 0.005), (0.3, 0.1), (0.0009, 0.0005)] {
             assert!((nice_step(max, 4.0) - step).abs() < 1e-12, "{max}: {}", nice_step(max, 4.0));
+        }
+    }
+
+    #[test]
+    fn chart_labels_never_overlap_and_the_last_period_has_one() {
+        for n in [1usize, 2, 12, 31, 32, 33, 60, 61] {
+            let labels: Vec<String> = (0..n).map(|i| format!("{}-{:02}", 2024 + i / 12, i % 12 + 1)).collect();
+            let points: Vec<Point> = labels.iter().map(|l| Point { label: l, share: 0.01, papers: 1, total: 100, burst: false, href: None }).collect();
+            let svg = chart(&points, false, None, "t");
+            let xs: Vec<f64> = svg.match_indices(r#"class="xtick">"#).map(|(at, _)| {
+                let head = &svg[..at];
+                let x = &head[head.rfind("x=\"").unwrap() + 3..];
+                x[..x.find('"').unwrap()].parse().unwrap()
+            }).collect();
+            assert!(svg.contains(&format!(r#"class="xtick">{}</text>"#, labels[n - 1])), "{n}: the last period is labelled");
+            assert!(xs.windows(2).all(|w| w[1] - w[0] >= 50.0), "{n}: labels at {xs:?}");
         }
     }
 
