@@ -18,12 +18,15 @@ use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Ter
 /// were written by another version has them rewritten by its next `build` (the version is part
 /// of each paper's `tg:taggedWith`), so old and new papers never mix in one store.
 /// 2: `dcterms:creator` from a paper to each of its authors.
-pub const MAPPING_VERSION: u32 = 2;
+/// 3: compact evidence quotes a roll-up's mention when the roll-up is the tag's strongest
+///    evidence (a KV-cache tag rolled up from "Prefix Sharing" quoted a weak scope word).
+pub const MAPPING_VERSION: u32 = 3;
 
 /// How much of a tag's evidence becomes quads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EvidenceMode {
-    /// One annotation per tag with its strongest mention as a quote selector; types that
+    /// One annotation per tag with its strongest mention (a roll-up's: the finer concept's
+    /// mention) as a quote selector; types that
     /// the properties imply (`schema:Person`, `prov:Entity`) and `oa:motivatedBy` are left
     /// out, to stay near 60 quads per paper.
     #[default]
@@ -271,8 +274,8 @@ impl Mapper<'_> {
         }
         g.add(&ann, (OA, "hasBody"), concept.clone());
         g.add(&ann, (TG_NS, "score"), score_literal(tag.score));
-        let best = tag.evidence.iter().max_by(|a, b| a.weight.total_cmp(&b.weight));
-        g.literal(&ann, (TG_NS, "rule"), best.map_or("semantic", |e| e.rule.name()));
+        let principal = principal_evidence(tag);
+        g.literal(&ann, (TG_NS, "rule"), principal.map_or("semantic", |e| e.rule.name()));
         let textual: Vec<&Evidence> = tag.evidence.iter().filter(|e| !matches!(e.rule, Rule::CoreRollup | Rule::Broader)).collect();
         // A roll-up names the tags it comes from (those below the threshold have no
         // annotation to point at).
@@ -280,7 +283,7 @@ impl Mapper<'_> {
             g.add(&ann, (PROV, "wasDerivedFrom"), Iris::owned(paper, &format!("tag-{via}")));
         }
         let chosen: Vec<&Evidence> = match self.evidence {
-            EvidenceMode::Compact => textual.iter().copied().max_by(|a, b| a.weight.total_cmp(&b.weight)).into_iter().collect(),
+            EvidenceMode::Compact => principal.filter(|e| !e.text.is_empty()).into_iter().collect(),
             EvidenceMode::Full => textual,
         };
         if chosen.is_empty() {
@@ -359,6 +362,19 @@ impl Mapper<'_> {
     }
 }
 
+/// The evidence a tag's annotation names (its `tg:rule`, and in compact mode its one quote):
+/// the strongest mention of one of the concept's own labels; else the strongest roll-up (the
+/// mention of the finer concept it comes from: "Prefix Sharing" for KV cache via prefix
+/// caching); else the strongest weak evidence (scope words, semantic, profile).
+fn principal_evidence(tag: &ConceptTag) -> Option<&Evidence> {
+    let class = |r: Rule| match r {
+        Rule::PrefLabel | Rule::AltLabel | Rule::HiddenLabel | Rule::Acronym | Rule::AcronymDefinition => 2,
+        Rule::CoreRollup | Rule::Broader => 1,
+        Rule::Semantic | Rule::Profile => 0,
+    };
+    tag.evidence.iter().max_by(|a, b| class(a.rule).cmp(&class(b.rule)).then(a.weight.total_cmp(&b.weight)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,6 +385,17 @@ mod tests {
         assert_eq!(d("2024-01-05"), "\"2024-01-05\"^^<http://www.w3.org/2001/XMLSchema#date>");
         assert_eq!(d("2024-01"), "\"2024-01\"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>");
         assert_eq!(d("2024"), "\"2024\"^^<http://www.w3.org/2001/XMLSchema#gYear>");
+    }
+
+    #[test]
+    fn the_principal_evidence_is_an_own_label_then_a_roll_up_then_weak_evidence() {
+        let ev = |rule: Rule, text: &str, weight: f64| Evidence { field: crate::link::document::Field::Title, start: 0, end: text.chars().count(), text: text.into(), rule, label: None, matcher: "lexical", weight, cue: None, via: None };
+        let mut tag = ConceptTag { id: "kv-cache".into(), label: "KV cache".into(), score: 0.9, core: true, evidence: vec![ev(Rule::Semantic, "Inference", 0.06), ev(Rule::CoreRollup, "Prefix Sharing", 0.8)] };
+        assert_eq!(principal_evidence(&tag).unwrap().text, "Prefix Sharing", "not the weak scope word");
+        tag.evidence.push(ev(Rule::AltLabel, "key-value cache", 0.3));
+        assert_eq!(principal_evidence(&tag).unwrap().text, "key-value cache", "the concept's own label first, though weaker");
+        tag.evidence.clear();
+        assert!(principal_evidence(&tag).is_none());
     }
 
     #[test]
