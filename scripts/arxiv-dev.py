@@ -11,7 +11,9 @@ characters and a title that is not a seed paper's; ordered by SHA-256 of
 (records are written as the corpus holds them, re-serialised with sorted keys off).
 
 `agree` prints the F1 of one annotation against the other (as ANNOTATION.md reports agreement)
-and, with the adjudicated gold, how many papers and labels adjudication changed.
+and, with the adjudicated gold, how many papers and labels adjudication changed; for files
+whose lines carry "entities" too, the same for entities (untyped and typed, normalised as
+ANNOTATION.md scores them).
 Python 3 standard library only.
 """
 import argparse
@@ -22,6 +24,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 
 
 def sample(a):
@@ -56,6 +59,30 @@ def read(path):
         return {d["id"]: set(d["concepts"]) for d in (json.loads(l) for l in f if l.strip())}
 
 
+def norm_entity(text):
+    """ANNOTATION.md's entity normalisation: NFKC, lower case, hyphens, underscores and runs
+    of spaces folded to one space."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[-_\s]+", " ", t).strip()
+
+
+def read_entities(path, typed):
+    """{id: {normalised text (, type)}} for the papers that carry "entities", else None."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for d in (json.loads(l) for l in f if l.strip()):
+            if "entities" not in d:
+                return None
+            out[d["id"]] = {(norm_entity(e["text"]), e["type"]) if typed else norm_entity(e["text"]) for e in d["entities"]}
+    return out
+
+
+def f1_of(x, y):
+    both = sum(len(x[i] & y.get(i, set())) for i in x)
+    n = sum(map(len, x.values())) + sum(map(len, y.values()))
+    return 2 * both / n if n else 1.0
+
+
 def agree(a):
     x, y = read(a.a), read(a.b)
     if set(x) != set(y):
@@ -71,6 +98,17 @@ def agree(a):
             tp = sum(len(ann[i] & g[i]) for i in g)
             n = sum(map(len, ann.values()))
             print(f"annotator {name} against the gold: F1 {2 * tp / (n + sum(map(len, g.values()))):.3f}")
+    # Entities, when both annotations carry them (scored as ANNOTATION.md scores entities).
+    for typed in (False, True):
+        ex, ey = read_entities(a.a, typed), read_entities(a.b, typed)
+        if ex is None or ey is None:
+            break
+        kind = "typed" if typed else "untyped"
+        line = f"entities ({kind}): {sum(map(len, ex.values()))} and {sum(map(len, ey.values()))}; agreement F1 {f1_of(ex, ey):.3f}"
+        eg = read_entities(a.gold, typed) if a.gold else None
+        if eg is not None:
+            line += f"; gold {sum(map(len, eg.values()))}, annotators against it {f1_of(ex, eg):.3f} and {f1_of(ey, eg):.3f}"
+        print(line)
 
 
 def main():

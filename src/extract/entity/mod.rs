@@ -443,7 +443,11 @@ fn acronym_spelled_word(t: &str) -> bool {
 }
 
 /// Words that end a scan for the name a cue introduces.
-const SCAN_STOP: &[&str] = &["that", "which", "to", "for", "by", "with", "from", "where", "whose", "when", "while", "using", "based", "because", "if", "than", "and", "or", "but", "who"];
+const SCAN_STOP: &[&str] = &[
+    "that", "which", "to", "for", "by", "with", "from", "where", "whose", "when", "while", "using", "based", "because", "if", "than", "and", "or", "but", "who",
+    // "a paradigm built on Qwen2.5-VL-7B": what it rests on is not what is introduced.
+    "on", "upon", "atop", "via", "built",
+];
 
 fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
@@ -772,7 +776,8 @@ impl EntityExtractor {
             let short = self.name(v, d.short_start, d.short_end, gaz, props, EntityRule::Definition, 0.75);
             if long_named && !long_gaz && self.acceptable(&d.long, &generic) {
                 links.push((long.key.clone(), short.key.clone()));
-                props.push(Proposal { cue: Some(format!("({})", d.short)), ..long });
+                let kind = long.kind.or_else(|| self.name_head(&d.long).map(|t| (t, 0.3)));
+                props.push(Proposal { kind, cue: Some(format!("({})", d.short)), ..long });
             } else {
                 links.push((long.key.clone(), short.key.clone()));
             }
@@ -941,8 +946,30 @@ impl EntityExtractor {
             }
             own_name(v.f.field, s, e, text, key, rule, weight)
         };
+        // A name of several words typed by none of the cues is typed by its own last word
+        // ("Chicago Face Database", "Metadata-Leakage Score", "Text-Aligned Tokenizer").
+        let kind = kind.or_else(|| (a < b || v.text(a).contains('-')).then(|| self.name_head(&p.text)).flatten().map(|t| (t, 0.3)));
         props.push(Proposal { kind, cue: Some(cue.to_string()), ..p });
         true
+    }
+
+    /// The type a multi-word name's last word gives it: a head noun of the lexicon, or a
+    /// metric's word (a named "... Coefficient", "... Divergence"). Not a component's word
+    /// ("... Encoder", "... Decoder", "... Database"): annotators type those by what they do.
+    fn name_head(&self, name: &str) -> Option<EntityType> {
+        let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).collect();
+        let last = *words.last()?;
+        if words.len() < 2 || !is_capitalized(last) && !is_lower_word(last) {
+            return None;
+        }
+        let lower = last.to_lowercase();
+        if matches!(lower.as_str(), "coefficient" | "index" | "rate" | "error" | "accuracy" | "distance" | "divergence" | "ratio" | "similarity" | "score" | "metric" | "measure") {
+            return Some(EntityType::Metric);
+        }
+        if matches!(crate::text::stem(&lower).as_str(), "encoder" | "decoder" | "database" | "module" | "layer") {
+            return None;
+        }
+        self.lex.head(&lower)
     }
 
     /// List items from atom `i`: `X, Y, and Z`. Returns the item spans.
@@ -1062,13 +1089,28 @@ impl EntityExtractor {
                         self.push(v, i + 1, end, gaz, props, generic, EntityRule::TypeHead, 0.6, Some((h, 0.6)), &t);
                     }
                 }
-                // "a task planning dataset, T-Eval." (a name closing the clause after a comma).
+                // "a task planning dataset, T-Eval." (a name closing the clause after a comma,
+                // or followed by its expansion: "our resulting model, Open-Vision-Reasoner (OVR)").
                 if g == ", " && self.namelike(nx) {
                     if let Some(end) = self.chunk_fwd(v, i + 1, false) {
                         let after = v.gap(end + 1);
-                        if after.starts_with(['.', ';', ')']) || after.is_empty() && end + 1 >= v.atoms.len() || (after == ", " && !matches!(v.text(end + 2), "and" | "or") && !self.namelike(v.text(end + 2))) {
+                        if after.starts_with(['.', ';', ')']) || after == " (" || after.is_empty() && end + 1 >= v.atoms.len() || (after == ", " && !matches!(v.text(end + 2), "and" | "or") && !self.namelike(v.text(end + 2))) {
                             self.push(v, i + 1, end, gaz, props, generic, EntityRule::TypeHead, 0.6, Some((h, 0.6)), &t);
+                        } else if t.ends_with('s') {
+                            // "two popular benchmarks, AMC23 and AIME24, into ...".
+                            let items = self.list_items(v, i + 1);
+                            if items.len() >= 2 {
+                                for (a, b) in items {
+                                    self.push(v, a, b, gaz, props, generic, EntityRule::TypeHead, 0.55, Some((h, 0.6)), &t);
+                                }
+                            }
                         }
+                    }
+                }
+                // "a widely used dataset (Vul4J)".
+                if g == " (" && self.namelike(nx) {
+                    if let Some(end) = self.chunk_fwd(v, i + 1, false).filter(|&e| v.gap(e + 1).starts_with(')')) {
+                        self.push(v, i + 1, end, gaz, props, generic, EntityRule::TypeHead, 0.6, Some((h, 0.6)), &t);
                     }
                 }
             }
@@ -1092,8 +1134,11 @@ impl EntityExtractor {
                     self.push(v, a, b, gaz, props, generic, EntityRule::List, weight, head.map(|h| (h, 0.5)), &cue);
                 }
             }
-            // "evaluate ... on X and Y".
-            if !title && (t == "on" || t == "On") && (i.saturating_sub(6)..i).any(|k| v.same_sentence(k, i) && self.lex.is_eval_stemmed(v.text(k), v.atoms[k].stem)) {
+            // "evaluate ... on X and Y", "95.3% on MATH500", and a clause that opens with
+            // the data a result was measured on ("On AgentDojo, X reduces ...", "; on Y, it").
+            let fronted_on = (t == "On" && (i == 0 || !v.same_sentence(i - 1, i))) || (t == "on" && v.gap(i) == "; ");
+            let score_on = i > 0 && v.same_sentence(i - 1, i) && is_number(v.text(i - 1));
+            if !title && (t == "on" || t == "On") && (score_on || fronted_on || (i.saturating_sub(6)..i).any(|k| v.same_sentence(k, i) && self.lex.is_eval_stemmed(v.text(k), v.atoms[k].stem))) {
                 let items = self.list_items(v, i + 1);
                 // A plain capitalised word alone is too weak after "on" ("on Hardy spaces"),
                 // but coordinated with a name-shaped item it is that item's sibling ("on

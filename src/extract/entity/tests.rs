@@ -190,3 +190,32 @@ fn offsets_are_code_points_and_output_is_deterministic() {
     let m = &g.mentions[0];
     assert_eq!(p.title.chars().skip(m.start).take(m.end - m.start).collect::<String>(), "GPT-4");
 }
+
+#[test]
+fn where_a_result_was_measured_types_the_data() {
+    // A score right before "on", and a clause that opens with the data.
+    let v = ents("", "Our agent reaches 71.2% on TerraQA and 40.5% on PolyVerse. On FinDojo, it halves the error; on MedArena, it matches experts.");
+    for name in ["TerraQA", "PolyVerse", "FinDojo", "MedArena"] {
+        assert!(has(&v, name, "dataset"), "{name}: {v:?}");
+    }
+    // A plural head before a list, and a head before a parenthesised name.
+    let v = ents("", "We convert two standard suites, GeoSet12 and ChemQ7, into harder variants, and test on a public corpus (CodeNet9).");
+    assert!(has(&v, "GeoSet12", "dataset") && has(&v, "ChemQ7", "dataset") && has(&v, "CodeNet9", "dataset"), "{v:?}");
+}
+
+#[test]
+fn what_an_introduced_artifact_rests_on_keeps_its_own_type() {
+    // "a pipeline built on X": X is not the pipeline.
+    let v = ents("", "We introduce a two-stage pipeline built on Qwen2.5-VL-7B that first distills and then reinforces.");
+    assert!(has(&v, "Qwen2.5-VL-7B", "model"), "{v:?}");
+    // "our resulting model, X (Y)".
+    let v = ents("", "Our final model, LumenReasoner (LRX), surpasses open baselines.");
+    assert!(has(&v, "LumenReasoner", "model"), "{v:?}");
+}
+
+#[test]
+fn a_multi_word_name_is_typed_by_its_last_word() {
+    let v = ents("", "Agreement is measured with the Weighted Overlap Coefficient (WOC) and the Kullback-Leibler Divergence, on the Harbor Speech Corpus (HSC).");
+    assert!(has(&v, "Weighted Overlap Coefficient", "metric"), "{v:?}");
+    assert!(has(&v, "Harbor Speech Corpus", "dataset"), "{v:?}");
+}
