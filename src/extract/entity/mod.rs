@@ -948,7 +948,7 @@ impl EntityExtractor {
         };
         // A name of several words typed by none of the cues is typed by its own last word
         // ("Chicago Face Database", "Metadata-Leakage Score", "Text-Aligned Tokenizer").
-        let kind = kind.or_else(|| (a < b || v.text(a).contains('-')).then(|| self.name_head(&p.text)).flatten().map(|t| (t, 0.3)));
+        let kind = kind.or_else(|| self.name_head(&p.text).map(|t| (t, 0.3)));
         props.push(Proposal { kind, cue: Some(cue.to_string()), ..p });
         true
     }
