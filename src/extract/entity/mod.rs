@@ -449,6 +449,17 @@ const SCAN_STOP: &[&str] = &[
     "on", "upon", "atop", "via", "built",
 ];
 
+/// The key a name is looked up by among the ontology's topics: its label key, except that an
+/// acronym's final capital S is one of its letters, not a plural ("SMoES" is not "SMoE"s).
+fn topic_key(text: &str) -> String {
+    let caps = text.chars().filter(|c| c.is_uppercase()).count();
+    if text.ends_with('S') && caps >= 2 && !text.contains(' ') {
+        text.to_lowercase()
+    } else {
+        label_key(text)
+    }
+}
+
 fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
@@ -585,7 +596,7 @@ impl EntityExtractor {
             }
         }
         let written_as_name = text.contains(' ') && text.chars().any(char::is_uppercase) || matches!(shape(text), Shape::Camel | Shape::AlnumMix);
-        if self.gaz.lookup(text).is_none() && self.topics.contains(&label_key(text)) && !(strong && written_as_name) {
+        if self.gaz.lookup(text).is_none() && self.topics.contains(&topic_key(text)) && !(strong && written_as_name) {
             return false;
         }
         // Every word a sentence starter or function word: not a name.
@@ -740,7 +751,7 @@ impl EntityExtractor {
             let last = long_words.iter().take_while(|w| !matches!(**w, "for" | "of" | "at" | "with" | "in" | "on" | "via" | "from" | "by")).last().copied().unwrap_or("");
             let plural_long = last.len() > 3 && last.ends_with('s') && !last.ends_with("ss") && !last.ends_with("us") && !last.ends_with("is") && crate::text::stem(last) != last.to_lowercase();
             let plural_short = d.short.ends_with('s') && d.short.chars().filter(|c| c.is_uppercase()).count() >= 2;
-            let topic = self.topics.contains(&label_key(&d.long)) || (self.topics.contains(&label_key(&d.short)) && !short_gaz) || is_task_phrase(&d.long);
+            let topic = self.topics.contains(&label_key(&d.long)) || (self.topics.contains(&topic_key(&d.short)) && !short_gaz) || is_task_phrase(&d.long);
             let two_letters = d.short.chars().filter(|c| c.is_alphabetic()).count() <= 2;
             let short_generic = (self.lex.is_generic(&d.short.to_lowercase()) || two_letters) && !short_gaz;
             if (plural_long || plural_short || topic || short_generic) && !(short_gaz || long_gaz) {

@@ -219,3 +219,13 @@ fn a_multi_word_name_is_typed_by_its_last_word() {
     assert!(has(&v, "Weighted Overlap Coefficient", "metric"), "{v:?}");
     assert!(has(&v, "Harbor Speech Corpus", "dataset"), "{v:?}");
 }
+
+#[test]
+fn an_acronyms_final_capital_s_is_a_letter_not_a_plural() {
+    // "RAGS" is not the plural of the topic RAG: it names the paper's method.
+    let v = ents("RAGS: Retrieval-Augmented Graph Search", "We present Retrieval-Augmented Graph Search (RAGS), which walks a citation graph. RAGS beats dense retrieval.");
+    assert!(v.iter().any(|(t, _)| t == "RAGS"), "{v:?}");
+    assert!(v.iter().any(|(t, _)| t == "Retrieval-Augmented Graph Search"), "{v:?}");
+    // Plural acronyms written with a small s stay classes, not names.
+    assert!(!ents("", "We compare several RAGs and LLMs on open questions.").iter().any(|(t, _)| t == "RAGs"));
+}
