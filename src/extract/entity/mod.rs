@@ -1118,10 +1118,14 @@ impl EntityExtractor {
                         }
                     }
                 }
-                // "a widely used dataset (Vul4J)".
+                // "a widely used dataset (Vul4J)", "three backbone models (LLaMA 3.1 8B,
+                // Meditron3 8B, ...)": a parenthesised name, or list, after its head noun.
                 if g == " (" && self.namelike(nx) {
-                    if let Some(end) = self.chunk_fwd(v, i + 1, false).filter(|&e| v.gap(e + 1).starts_with(')')) {
-                        self.push(v, i + 1, end, gaz, props, generic, EntityRule::TypeHead, 0.6, Some((h, 0.6)), &t);
+                    let items = self.list_items(v, i + 1);
+                    if items.last().is_some_and(|&(_, e)| v.gap(e + 1).starts_with(')')) && (items.len() == 1 || t.ends_with('s')) {
+                        for (a, b) in items {
+                            self.push(v, a, b, gaz, props, generic, EntityRule::TypeHead, 0.6, Some((h, 0.6)), &t);
+                        }
                     }
                 }
             }

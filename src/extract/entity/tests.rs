@@ -229,3 +229,11 @@ fn an_acronyms_final_capital_s_is_a_letter_not_a_plural() {
     // Plural acronyms written with a small s stay classes, not names.
     assert!(!ents("", "We compare several RAGs and LLMs on open questions.").iter().any(|(t, _)| t == "RAGs"));
 }
+
+#[test]
+fn a_parenthesised_list_after_a_plural_head_takes_its_type() {
+    let v = ents("", "We fine-tune three backbone models (Orca7X, BetaLM-2 and QuillNet) on clinical notes.");
+    for name in ["Orca7X", "BetaLM-2", "QuillNet"] {
+        assert!(has(&v, name, "model"), "{name}: {v:?}");
+    }
+}
