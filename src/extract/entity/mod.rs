@@ -785,6 +785,11 @@ impl EntityExtractor {
             let short_named = !short_gaz && reused && self.acceptable(&d.short, &generic);
             let long = self.name(v, d.long_start, d.long_end, gaz, props, EntityRule::Definition, 0.75);
             let short = self.name(v, d.short_start, d.short_end, gaz, props, EntityRule::Definition, 0.75);
+            // A metric defined with its acronym is named, written in lower case or not:
+            // "attack success rate (ASR)", "clean accuracy (ACC)".
+            let metric = (self.name_head(&d.long) == Some(EntityType::Metric)).then_some((EntityType::Metric, 0.6));
+            let long_named = long_named || metric.is_some();
+            let short = Proposal { kind: short.kind.or(metric), ..short };
             if long_named && !long_gaz && self.acceptable(&d.long, &generic) {
                 links.push((long.key.clone(), short.key.clone()));
                 let kind = long.kind.or_else(|| self.name_head(&d.long).map(|t| (t, 0.3)));

@@ -237,3 +237,10 @@ fn a_parenthesised_list_after_a_plural_head_takes_its_type() {
         assert!(has(&v, name, "model"), "{name}: {v:?}");
     }
 }
+
+#[test]
+fn a_metric_defined_with_its_acronym_is_named_in_lower_case_too() {
+    let v = ents("", "We report the hit coverage rate (HCR) of each retriever. HCR rises by 4 points over the baseline.");
+    assert!(has(&v, "hit coverage rate", "metric"), "{v:?}");
+    assert!(has(&v, "HCR", "metric"), "{v:?}");
+}
