@@ -276,7 +276,6 @@ impl Mapper<'_> {
         g.add(&ann, (TG_NS, "score"), score_literal(tag.score));
         let principal = principal_evidence(tag);
         g.literal(&ann, (TG_NS, "rule"), principal.map_or("semantic", |e| e.rule.name()));
-        let textual: Vec<&Evidence> = tag.evidence.iter().filter(|e| !matches!(e.rule, Rule::CoreRollup | Rule::Broader)).collect();
         // A roll-up names the tags it comes from (those below the threshold have no
         // annotation to point at).
         for via in tag.evidence.iter().filter_map(|e| e.via.as_deref()).filter(|v| tagged_ids.contains(v)) {
@@ -284,7 +283,8 @@ impl Mapper<'_> {
         }
         let chosen: Vec<&Evidence> = match self.evidence {
             EvidenceMode::Compact => principal.filter(|e| !e.text.is_empty()).into_iter().collect(),
-            EvidenceMode::Full => textual,
+            // Every mention of the concept's own; roll-ups' mentions belong to the finer tags.
+            EvidenceMode::Full => tag.evidence.iter().filter(|e| !matches!(e.rule, Rule::CoreRollup | Rule::Broader)).collect(),
         };
         if chosen.is_empty() {
             g.add(&ann, (OA, "hasTarget"), paper.clone());
