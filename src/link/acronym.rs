@@ -52,7 +52,10 @@ pub fn find_definitions(f: &FieldText) -> Vec<Definition> {
         let first = before.iter().rev().take(max_words).take_while(|&&k| f.sentence[k] == sentence).last().copied().unwrap_or(last);
         let cand_start = f.words[first].start;
         let cand_end = f.words[last].end;
-        if let Some(start) = long_form_start(short, &chars[cand_start..cand_end]) {
+        // "A2PO" spells "AAPO", "R3" "RRR": a digit after a letter repeats it, when the
+        // digit itself is not in the long form.
+        let found = long_form_start(short, &chars[cand_start..cand_end]).or_else(|| repeated_letters(short).and_then(|s| long_form_start(&s, &chars[cand_start..cand_end])));
+        if let Some(start) = found {
             let long_start = cand_start + start;
             let long: String = chars[long_start..cand_end].iter().collect();
             if long.split_whitespace().count() >= 1 && long.chars().count() > n {
@@ -61,6 +64,26 @@ pub fn find_definitions(f: &FieldText) -> Vec<Definition> {
         }
     }
     out
+}
+
+/// The short form with each letter followed by a digit 2-9 written that many times
+/// ("A2PO" -> "AAPO"); None when there is no such digit.
+fn repeated_letters(short: &str) -> Option<String> {
+    let chars: Vec<char> = short.chars().collect();
+    let mut out = String::new();
+    let mut changed = false;
+    for (i, &c) in chars.iter().enumerate() {
+        match c.to_digit(10) {
+            Some(n @ 2..=9) if i > 0 && chars[i - 1].is_alphabetic() => {
+                for _ in 1..n {
+                    out.push(chars[i - 1]);
+                }
+                changed = true;
+            }
+            _ => out.push(c),
+        }
+    }
+    changed.then_some(out)
 }
 
 #[cfg(test)]
@@ -80,7 +103,14 @@ mod tests {
         assert_eq!(defs("large language models (LLMs) are"), vec![("LLMs".into(), "large language models".into())]);
         assert!(defs("results (see Table 2) and (a)").is_empty());
         assert!(defs("the cat (XYZ) sat").is_empty(), "letters must match");
+        // Initials one for one beat the letter-by-letter match that stops at "Advantage".
+        assert_eq!(defs("then Asymmetric Advantage Policy Optimization (AAPO) anchors"), vec![("AAPO".into(), "Asymmetric Advantage Policy Optimization".into())]);
+        assert_eq!(defs("then Reward-guided Reinforced Refinement (RRR) anchors"), vec![("RRR".into(), "Reward-guided Reinforced Refinement".into())]);
+        // A digit after a letter repeats it.
+        assert_eq!(defs("then Asymmetric Advantage Policy Optimization (A2PO) anchors"), vec![("A2PO".into(), "Asymmetric Advantage Policy Optimization".into())]);
+        assert_eq!(defs("with Reward-guided Reinforced Refinement (R3) that"), vec![("R3".into(), "Reward-guided Reinforced Refinement".into())]);
         let f = FieldText::new(Field::Abstract, "low-rank adaptation (LoRA)", &[]);
+        assert_eq!(find_definitions(&f)[0].long, "low-rank adaptation");
         let d = &find_definitions(&f)[0];
         assert_eq!((d.long_start, d.long_end, d.short_start, d.short_end), (0, 19, 21, 25));
     }

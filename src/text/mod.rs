@@ -233,11 +233,18 @@ pub fn label_key(label: &str) -> String {
 /// Where the long form of `short` starts in `cand`, by Schwartz-Hearst's right-to-left
 /// match: every letter and digit of the short form appears in `cand` in order, the first one
 /// at the start of a word (see [`crate::link::acronym`]).
+///
+/// Where the short form spells the initials of the last words one for one (function words
+/// may be skipped), that match wins: "Asymmetric Advantage Policy Optimization (AAPO)"
+/// starts at "Asymmetric", where the letter-by-letter match would stop at "Advantage".
 pub fn long_form_start(short: &str, cand: &[char]) -> Option<usize> {
     let s: Vec<char> = short.chars().flat_map(char::to_lowercase).collect();
     let l: Vec<char> = cand.iter().flat_map(|c| c.to_lowercase()).collect();
     if l.len() != cand.len() {
         return None; // lowercasing changed lengths: offsets would drift
+    }
+    if let Some(start) = initials_start(&s, &l) {
+        return Some(start);
     }
     let mut si = s.len() as isize - 1;
     let mut li = l.len() as isize - 1;
@@ -261,6 +268,49 @@ pub fn long_form_start(short: &str, cand: &[char]) -> Option<usize> {
         start -= 1;
     }
     Some(start)
+}
+
+/// Words that an acronym may leave out ("Mixture of Experts (MoE)" spells "of").
+const SKIPPABLE: &[&str] = &["of", "for", "and", "the", "a", "an", "in", "on", "with", "to", "via", "from", "by"];
+
+/// The start of the long form whose words' initials spell `s` (lower case), right to left
+/// from the candidate's last word; words are split at spaces and hyphens.
+fn initials_start(s: &[char], l: &[char]) -> Option<usize> {
+    let letters: Vec<char> = s.iter().copied().filter(|c| c.is_alphanumeric()).collect();
+    if letters.len() < 2 {
+        return None;
+    }
+    // (start, end, joined to the word before by a hyphen)
+    let mut words: Vec<(usize, usize, bool)> = Vec::new();
+    let mut i = 0;
+    while i < l.len() {
+        if l[i].is_alphanumeric() {
+            let b = i;
+            while i < l.len() && (l[i].is_alphanumeric() || l[i] == '\'') {
+                i += 1;
+            }
+            words.push((b, i, b > 0 && l[b - 1] == '-'));
+        } else {
+            i += 1;
+        }
+    }
+    let mut k = letters.len();
+    let mut w = words.len();
+    let mut start = None;
+    while k > 0 {
+        let (b, e, joined) = *words.get(w.checked_sub(1)?)?;
+        w -= 1;
+        let word: String = l[b..e].iter().collect();
+        if l[b] == letters[k - 1] {
+            k -= 1;
+            start = Some(b);
+        } else if start.is_none() || !(SKIPPABLE.contains(&word.as_str()) || joined) {
+            // The last word must give the last letter; a skipped word is a function word or
+            // the second half of a compound ("Reward-guided").
+            return None;
+        }
+    }
+    start
 }
 
 /// A label that defines its own acronym, `long form (SHORT)` or `SHORT (long form)`
