@@ -67,13 +67,16 @@ pub struct Labels {
     pub concepts: BTreeSet<String>,
     /// (normalised text, type)
     pub entities: BTreeSet<(String, Option<String>)>,
+    /// Whether the line has an "entities" field: gold without one was not annotated for
+    /// entities, and its papers are left out of the entity scores.
+    pub has_entities: bool,
 }
 
 impl Labels {
     /// Read `{"concepts": [id | {"id": ..}], "entities": [{"text", "type"}]}`; concept ids
     /// may be IRIs (their last segment counts).
     pub fn from_json(v: &Value) -> Labels {
-        let mut l = Labels { entities: entities_of(v), ..Default::default() };
+        let mut l = Labels { entities: entities_of(v), has_entities: v.get("entities").is_some(), ..Default::default() };
         l.concepts.extend(concepts_of(v).filter_map(concept_id));
         l
     }
@@ -148,7 +151,7 @@ impl Labels {
     /// `label` and no `id`, are labels, resolved through `r`. Objects with an `id` (what
     /// `topicgraph tag` writes) stay ids, so tagger output can be scored against label gold.
     pub fn from_json_labels(v: &Value, r: &LabelResolver) -> Labels {
-        let mut l = Labels { entities: entities_of(v), ..Default::default() };
+        let mut l = Labels { entities: entities_of(v), has_entities: v.get("entities").is_some(), ..Default::default() };
         for c in concepts_of(v) {
             let id = match (c.as_str(), c.get("id").and_then(Value::as_str), c.get("label").and_then(Value::as_str)) {
                 (Some(label), _, _) | (None, None, Some(label)) => r.resolve(label).filter(|id| !ROOTS.contains(&id.as_str())),
@@ -221,6 +224,8 @@ fn ratio(a: u64, b: u64) -> f64 {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     pub papers: usize,
+    /// Papers whose gold carries entities: only they count for the entity scores.
+    pub entity_papers: usize,
     pub concepts: Counts,
     pub concepts_hierarchical: Counts,
     pub entities: Counts,
@@ -261,6 +266,10 @@ pub fn evaluate(gold: &[(String, Labels)], pred: &HashMap<String, Labels>, table
             out
         };
         r.concepts_hierarchical.add(&expand(gc), &expand(&pc));
+        if !g.has_entities {
+            continue;
+        }
+        r.entity_papers += 1;
         let untyped = |l: &Labels| -> BTreeSet<String> { l.entities.iter().map(|(t, _)| t.clone()).collect() };
         r.entities.add(&untyped(g), &untyped(p));
         r.entities_typed.add(&g.entities, &p.entities);
@@ -291,6 +300,24 @@ mod tests {
         assert_eq!(r.entities_typed, Counts { tp: 0, fp: 1, fn_: 1 });
         assert!((r.concepts.f1() - 0.4).abs() < 1e-9);
         assert_eq!(r.false_negatives, vec![("b".to_string(), "quantization".to_string())]);
+    }
+
+    #[test]
+    fn gold_without_entities_is_not_scored_for_entities() {
+        // A set annotated for concepts only: its papers' predicted entities are no false
+        // positives; an empty "entities" list still counts.
+        let gold = vec![
+            ("a".to_string(), Labels::from_json(&json!({"concepts": [], "entities": [{"text": "LoRA", "type": "method"}]}))),
+            ("b".to_string(), Labels::from_json(&json!({"concepts": ["quantization"]}))),
+            ("c".to_string(), Labels::from_json(&json!({"concepts": [], "entities": []}))),
+        ];
+        let mut pred = HashMap::new();
+        for id in ["a", "b", "c"] {
+            pred.insert(id.to_string(), Labels::from_json(&json!({"entities": [{"text": "LoRA", "type": "method"}]})));
+        }
+        let r = evaluate(&gold, &pred, None);
+        assert_eq!((r.papers, r.entity_papers), (3, 2));
+        assert_eq!(r.entities, Counts { tp: 1, fp: 1, fn_: 0 });
     }
 
     fn ontology(name: &str, content: &str) -> Ontology {

@@ -174,6 +174,9 @@ pub fn run(args: EvalArgs) -> Result<u8> {
     }
     writeln!(out, "{}", line("concepts", &r.concepts))?;
     writeln!(out, "{}", line("concepts (hierarchical)", &r.concepts_hierarchical))?;
+    if r.entity_papers < r.papers {
+        writeln!(out, "entities: scored on the {} of {} papers whose gold has \"entities\"", r.entity_papers, r.papers)?;
+    }
     writeln!(out, "{}", line("entities", &r.entities))?;
     writeln!(out, "{}", line("entities (typed)", &r.entities_typed))?;
     writeln!(out, "\nper concept:")?;

@@ -751,6 +751,11 @@ impl EntityExtractor {
             let last = long_words.iter().take_while(|w| !matches!(**w, "for" | "of" | "at" | "with" | "in" | "on" | "via" | "from" | "by")).last().copied().unwrap_or("");
             let plural_long = last.len() > 3 && last.ends_with('s') && !last.ends_with("ss") && !last.ends_with("us") && !last.ends_with("is") && crate::text::stem(last) != last.to_lowercase();
             let plural_short = d.short.ends_with('s') && d.short.chars().filter(|c| c.is_uppercase()).count() >= 2;
+            // A plural long form is a class of things ("graph neural networks (GNN)"), unless
+            // it is written as a name ("Lookahead Tree-Based Rollouts (LATR)").
+            let content: Vec<&&str> = long_words.iter().filter(|w| !INNER.contains(&w.to_lowercase().as_str())).collect();
+            let title_case = !content.is_empty() && content.iter().all(|w| is_capitalized(w) || w.chars().any(|c| c.is_ascii_digit()));
+            let plural_long = plural_long && !(title_case && self.presented(v, d));
             let topic = self.topics.contains(&label_key(&d.long)) || (self.topics.contains(&topic_key(&d.short)) && !short_gaz) || is_task_phrase(&d.long);
             let two_letters = d.short.chars().filter(|c| c.is_alphabetic()).count() <= 2;
             let short_generic = (self.lex.is_generic(&d.short.to_lowercase()) || two_letters) && !short_gaz;
@@ -778,8 +783,6 @@ impl EntityExtractor {
             // not a sentence start, or every content word is capitalised.
             let first_atom = v.atoms.iter().position(|a| a.start == d.long_start);
             let sentence_start = first_atom.is_none_or(|i| i == 0 || v.atoms[i - 1].sentence != v.atoms[i].sentence);
-            let content: Vec<&&str> = long_words.iter().filter(|w| !INNER.contains(&w.to_lowercase().as_str())).collect();
-            let title_case = !content.is_empty() && content.iter().all(|w| is_capitalized(w) || w.chars().any(|c| c.is_ascii_digit()));
             let long_named = long_gaz || title_case || (is_capitalized(&d.long) && !sentence_start);
             // The short form is a name of its own when the paper uses it again.
             let short_named = !short_gaz && reused && self.acceptable(&d.short, &generic);
@@ -805,6 +808,15 @@ impl EntityExtractor {
             }
         }
         (generic, links)
+    }
+
+    /// A definition the paper presents as its own: an introducing verb right before the long
+    /// form ("we propose X (Y)") or an apposition right after it ("X (Y), a novel ...").
+    fn presented(&self, v: &View, d: &crate::link::acronym::Definition) -> bool {
+        let after: String = v.f.chars.iter().skip(d.short_end).take(5).collect();
+        let apposition = after.starts_with("), a ") || after.starts_with("), an ");
+        let Some(i) = v.atoms.iter().position(|a| a.start == d.long_start) else { return apposition };
+        apposition || (i.saturating_sub(3)..i).any(|k| v.same_sentence(k, i) && self.lex.is_intro_verb_stemmed(v.text(k), v.atoms[k].stem))
     }
 
     /// The name chunk starting at atom `i`: the atom and what joins it (`Claude 3.5 Sonnet`,

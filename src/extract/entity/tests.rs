@@ -244,3 +244,20 @@ fn a_metric_defined_with_its_acronym_is_named_in_lower_case_too() {
     assert!(has(&v, "hit coverage rate", "metric"), "{v:?}");
     assert!(has(&v, "HCR", "metric"), "{v:?}");
 }
+
+#[test]
+fn a_plural_long_form_the_paper_presents_is_a_name() {
+    // Presented as the paper's own: a name, though its head is plural.
+    let v = ents("", "To close this gap, we propose Lookahead Branch Rollouts (LBR), a rollout strategy for policy learning. LBR doubles the diversity of sampled paths.");
+    assert!(v.iter().any(|(t, _)| t == "Lookahead Branch Rollouts"), "{v:?}");
+    assert!(v.iter().any(|(t, _)| t == "LBR"), "{v:?}");
+    // Written in title case but only cited as a class of things: no name.
+    let v = ents("", "Our synthesis is inspired by Abstract Syntax Trees (AST). Unlike AST, it captures semantics.");
+    assert!(!v.iter().any(|(t, _)| t == "Abstract Syntax Trees" || t == "AST"), "{v:?}");
+}
+
+#[test]
+fn an_acronym_spelling_every_initial_defines_the_whole_long_form() {
+    let v = ents("", "To stay on target, Asymmetric Advantage Policy Optimization (A2PO) anchors the updates on business rewards. A2PO is stable.");
+    assert!(v.iter().any(|(t, _)| t == "Asymmetric Advantage Policy Optimization"), "{v:?}");
+}
