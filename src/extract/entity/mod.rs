@@ -1397,6 +1397,17 @@ impl EntityExtractor {
         if !ok || gaz.keys().any(|&(f, s, e)| f == v.f.field && s <= a.start && e >= a.end) {
             return;
         }
+        // A new version of a listed artifact ("DINOv3", "SAM2", "YOLOv11"): its type and
+        // family, with a gazetteer vote.
+        if let Some(e) = version_of(&a.text).and_then(|stem| self.gaz.lookup(stem).filter(|e| e.forms.iter().any(|f| f == stem))) {
+            let cue = format!("version of {}", e.name);
+            if self.push(v, i, i, gaz, props, generic, EntityRule::Gazetteer, 0.75, Some((e.kind, 0.6)), &cue) {
+                if let Some(p) = props.last_mut() {
+                    p.family = Some(e.family.clone().unwrap_or_else(|| e.key.clone()));
+                }
+                return;
+            }
+        }
         let vote = shape_type(&a.text);
         self.push(v, i, i, gaz, props, generic, EntityRule::Shape, weight, vote.map(|t| (t, 0.3)), "shape");
     }
@@ -1520,8 +1531,10 @@ impl EntityExtractor {
             }
             a.votes = tiers.into_iter().find(|v| v.iter().any(|x| *x > 0.0)).unwrap_or([0.0; 5]);
         }
-        // A long form and its short form type each other.
-        for (l, s) in links {
+        // A long form and its short form type each other; so do a name and its versions
+        // ("LOCUS" and "LOCUS-v1").
+        let versions: Vec<(String, String)> = aggs.keys().filter_map(|k| version_of(k).filter(|b| aggs.contains_key(*b)).map(|b| (b.to_string(), k.clone()))).collect();
+        for (l, s) in links.iter().chain(&versions) {
             let (lv, sv) = (aggs.get(l).map(|a| a.votes), aggs.get(s).map(|a| a.votes));
             if let (Some(a), Some(sv)) = (aggs.get_mut(l), sv) {
                 for t in 0..5 {
@@ -1626,6 +1639,18 @@ fn suffix_word(w: &str) -> bool {
     w.chars().any(|c| c.is_ascii_digit())
         || is_capitalized(w)
         || matches!(w, "chat" | "instruct" | "base" | "it" | "hf" | "mini" | "small" | "medium" | "large" | "xl" | "xxl" | "tiny" | "turbo" | "pro" | "plus" | "max" | "lite" | "coder" | "math" | "vision" | "preview" | "distill" | "uncased" | "cased")
+}
+
+/// The name part of a versioned name: "DINOv3" -> "DINO", "SAM2" -> "SAM", "YOLOv11" ->
+/// "YOLO", "Foo-v1.5" -> "Foo". The name part ends in a letter and has three or more letters.
+fn version_of(text: &str) -> Option<&str> {
+    let t = text.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    if t.len() == text.len() || text.ends_with('.') {
+        return None;
+    }
+    let t = t.strip_suffix(['v', 'V']).unwrap_or(t);
+    let t = t.strip_suffix('-').unwrap_or(t);
+    (t.chars().last().is_some_and(char::is_alphabetic) && t.chars().filter(|c| c.is_alphabetic()).count() >= 3).then_some(t)
 }
 
 /// The type a name's own shape suggests: a size suffix is a model, `-Bench` a dataset.

@@ -261,3 +261,17 @@ fn an_acronym_spelling_every_initial_defines_the_whole_long_form() {
     let v = ents("", "To stay on target, Asymmetric Advantage Policy Optimization (A2PO) anchors the updates on business rewards. A2PO is stable.");
     assert!(v.iter().any(|(t, _)| t == "Asymmetric Advantage Policy Optimization"), "{v:?}");
 }
+
+#[test]
+fn a_new_version_of_a_listed_artifact_takes_its_type_and_family() {
+    let e = all("", "We use DINOv3 features, prompt SAM2 and detect with YOLOv11.");
+    for (name, family) in [("DINOv3", "dino"), ("SAM2", "sam"), ("YOLOv11", "yolo")] {
+        let x = find(&e, name);
+        assert_eq!((x.kind, x.family.as_deref()), (EntityType::Model, Some(family)), "{name}");
+    }
+    assert_eq!(version_of("Foo-v1.5"), Some("Foo"));
+    assert_eq!(version_of("T5"), None, "three letters at least");
+    // The paper's own name and its versions type each other.
+    let v = ents("", "We release HarborText, a corpus of port records. HarborText-v2 adds 2,000 records.");
+    assert!(has(&v, "HarborText-v2", "dataset"), "{v:?}");
+}
