@@ -1289,6 +1289,17 @@ impl EntityExtractor {
             }
             return;
         }
+        // "Freeing the Law with LOCUS: ...": a phrase that ends in the name it uses; the name
+        // is what follows the preposition, when it is shaped as one.
+        // A name before the preposition makes the whole a name ("UNet with Axial Transformer").
+        let plain_start = !matches!(shape(v.text(s)), Shape::Camel | Shape::AlnumMix | Shape::Caps | Shape::CapHyphen);
+        if let Some(p) = (s + 1..c).rev().find(|&k| plain_start && matches!(v.text(k), "with" | "via" | "using" | "through" | "by")) {
+            if (p + 1..=c).all(|k| matches!(shape(v.text(k)), Shape::Camel | Shape::AlnumMix | Shape::Caps | Shape::CapHyphen)) {
+                s = p + 1;
+            } else {
+                return;
+            }
+        }
         let (start, end, text) = v.span(s, c);
         if !self.acceptable(&text, generic) && !gaz.contains_key(&(v.f.field, start, end)) {
             return;

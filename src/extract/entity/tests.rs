@@ -275,3 +275,13 @@ fn a_new_version_of_a_listed_artifact_takes_its_type_and_family() {
     let v = ents("", "We release HarborText, a corpus of port records. HarborText-v2 adds 2,000 records.");
     assert!(has(&v, "HarborText-v2", "dataset"), "{v:?}");
 }
+
+#[test]
+fn a_title_phrase_before_the_colon_names_what_follows_its_preposition() {
+    let v = ents("Charting the Sea with HARBORA: A Corpus of Port Records", "We introduce HARBORA, a corpus of 9,000 port records.");
+    assert!(v.iter().any(|(t, _)| t == "HARBORA"), "{v:?}");
+    assert!(!v.iter().any(|(t, _)| t.starts_with("Charting")), "{v:?}");
+    // A name before the preposition keeps the whole ("UNet with Axial Transformer").
+    let v = ents("QNet with Axial Mixing: A Model for Nowcasting", "We train QNet with Axial Mixing on radar maps.");
+    assert!(v.iter().any(|(t, _)| t == "QNet with Axial Mixing"), "{v:?}");
+}
