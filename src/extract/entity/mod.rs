@@ -1046,7 +1046,12 @@ impl EntityExtractor {
             // "a system named X", "called X", "namely X".
             if self.lex.is_naming(&t) {
                 let head = (i.saturating_sub(3)..i).rev().filter(|&k| v.same_sentence(k, i)).find_map(|k| self.head_at(v, k));
-                let start = if v.text(i + 1) == "as" { i + 2 } else { i + 1 };
+                let mut start = if v.text(i + 1) == "as" { i + 2 } else { i + 1 };
+                // "a method called the Spectral Contrastive Loss": the article before a
+                // capitalised name is not part of it.
+                if v.text(start) == "the" && is_capitalized(v.text(start + 1)) {
+                    start += 1;
+                }
                 if v.same_sentence(i, start) {
                     let lower_ok = matches!(t, "called" | "dubbed" | "termed" | "coined") && !matches!(v.text(i.wrapping_sub(1)), "the" | "a" | "an" | "our" | "this");
                     if let Some(end) = self.chunk_fwd(v, start, lower_ok) {
@@ -1405,7 +1410,9 @@ impl EntityExtractor {
             }
             _ => (0.0, false),
         };
-        if !ok || gaz.keys().any(|&(f, s, e)| f == v.f.field && s <= a.start && e >= a.end) {
+        // An author cited as "HaoChen et al." is no artifact.
+        let cited_author = v.text(i + 1) == "et" && v.text(i + 2).starts_with("al");
+        if !ok || cited_author || gaz.keys().any(|&(f, s, e)| f == v.f.field && s <= a.start && e >= a.end) {
             return;
         }
         // A new version of a listed artifact ("DINOv3", "SAM2", "YOLOv11"): its type and

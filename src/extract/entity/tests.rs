@@ -285,3 +285,10 @@ fn a_title_phrase_before_the_colon_names_what_follows_its_preposition() {
     let v = ents("QNet with Axial Mixing: A Model for Nowcasting", "We train QNet with Axial Mixing on radar maps.");
     assert!(v.iter().any(|(t, _)| t == "QNet with Axial Mixing"), "{v:?}");
 }
+
+#[test]
+fn a_name_called_with_an_article_is_found_and_cited_authors_are_not_names() {
+    let v = ents("", "We start from a contrastive method called the Spectral Anchor Loss (DeVries et al., 2021; Lu et al., 2024) and extend it.");
+    assert!(v.iter().any(|(t, _)| t == "Spectral Anchor Loss"), "{v:?}");
+    assert!(!v.iter().any(|(t, _)| t == "DeVries"), "{v:?}");
+}
