@@ -994,7 +994,13 @@ impl EntityExtractor {
         if matches!(lower.as_str(), "coefficient" | "index" | "rate" | "error" | "accuracy" | "distance" | "divergence" | "ratio" | "similarity" | "score" | "metric" | "measure") {
             return Some(EntityType::Metric);
         }
-        if matches!(crate::text::stem(&lower).as_str(), "encoder" | "decoder" | "database" | "module" | "layer") {
+        let singular = lower.strip_suffix('s').unwrap_or(&lower);
+        // A named "... Database" is data ("Chicago Face Database"), whatever a database
+        // system is elsewhere.
+        if singular == "database" {
+            return Some(EntityType::Dataset);
+        }
+        if matches!(singular, "encoder" | "decoder" | "module" | "layer") {
             return None;
         }
         self.lex.head(&lower)

@@ -292,3 +292,9 @@ fn a_name_called_with_an_article_is_found_and_cited_authors_are_not_names() {
     assert!(v.iter().any(|(t, _)| t == "Spectral Anchor Loss"), "{v:?}");
     assert!(!v.iter().any(|(t, _)| t == "DeVries"), "{v:?}");
 }
+
+#[test]
+fn a_named_database_is_data() {
+    let v = ents("", "Faces were drawn from the Harbor Face Database (HFD), and HFD photos were cropped.");
+    assert!(has(&v, "Harbor Face Database", "dataset"), "{v:?}");
+}
