@@ -110,8 +110,8 @@ mod tests {
         assert_eq!(defs("then Asymmetric Advantage Policy Optimization (A2PO) anchors"), vec![("A2PO".into(), "Asymmetric Advantage Policy Optimization".into())]);
         assert_eq!(defs("with Reward-guided Reinforced Refinement (R3) that"), vec![("R3".into(), "Reward-guided Reinforced Refinement".into())]);
         let f = FieldText::new(Field::Abstract, "low-rank adaptation (LoRA)", &[]);
-        assert_eq!(find_definitions(&f)[0].long, "low-rank adaptation");
         let d = &find_definitions(&f)[0];
+        assert_eq!(d.long, "low-rank adaptation");
         assert_eq!((d.long_start, d.long_end, d.short_start, d.short_end), (0, 19, 21, 25));
     }
 }

@@ -751,11 +751,12 @@ impl EntityExtractor {
             let last = long_words.iter().take_while(|w| !matches!(**w, "for" | "of" | "at" | "with" | "in" | "on" | "via" | "from" | "by")).last().copied().unwrap_or("");
             let plural_long = last.len() > 3 && last.ends_with('s') && !last.ends_with("ss") && !last.ends_with("us") && !last.ends_with("is") && crate::text::stem(last) != last.to_lowercase();
             let plural_short = d.short.ends_with('s') && d.short.chars().filter(|c| c.is_uppercase()).count() >= 2;
+            let first_atom = v.atoms.iter().position(|a| a.start == d.long_start);
             // A plural long form is a class of things ("graph neural networks (GNN)"), unless
             // it is written as a name ("Lookahead Tree-Based Rollouts (LATR)").
             let content: Vec<&&str> = long_words.iter().filter(|w| !INNER.contains(&w.to_lowercase().as_str())).collect();
             let title_case = !content.is_empty() && content.iter().all(|w| is_capitalized(w) || w.chars().any(|c| c.is_ascii_digit()));
-            let plural_long = plural_long && !(title_case && self.presented(v, d));
+            let plural_long = plural_long && !(title_case && self.presented(v, d, first_atom));
             let topic = self.topics.contains(&label_key(&d.long)) || (self.topics.contains(&topic_key(&d.short)) && !short_gaz) || is_task_phrase(&d.long);
             let two_letters = d.short.chars().filter(|c| c.is_alphabetic()).count() <= 2;
             let short_generic = (self.lex.is_generic(&d.short.to_lowercase()) || two_letters) && !short_gaz;
@@ -781,7 +782,6 @@ impl EntityExtractor {
             }
             // The long form is a name when written as one: it starts with a capital that is
             // not a sentence start, or every content word is capitalised.
-            let first_atom = v.atoms.iter().position(|a| a.start == d.long_start);
             let sentence_start = first_atom.is_none_or(|i| i == 0 || v.atoms[i - 1].sentence != v.atoms[i].sentence);
             let long_named = long_gaz || title_case || (is_capitalized(&d.long) && !sentence_start);
             // The short form is a name of its own when the paper uses it again.
@@ -812,10 +812,11 @@ impl EntityExtractor {
 
     /// A definition the paper presents as its own: an introducing verb right before the long
     /// form ("we propose X (Y)") or an apposition right after it ("X (Y), a novel ...").
-    fn presented(&self, v: &View, d: &crate::link::acronym::Definition) -> bool {
+    /// `first_atom` is the long form's first atom.
+    fn presented(&self, v: &View, d: &crate::link::acronym::Definition, first_atom: Option<usize>) -> bool {
         let after: String = v.f.chars.iter().skip(d.short_end).take(5).collect();
         let apposition = after.starts_with("), a ") || after.starts_with("), an ");
-        let Some(i) = v.atoms.iter().position(|a| a.start == d.long_start) else { return apposition };
+        let Some(i) = first_atom else { return apposition };
         apposition || (i.saturating_sub(3)..i).any(|k| v.same_sentence(k, i) && self.lex.is_intro_verb_stemmed(v.text(k), v.atoms[k].stem))
     }
 
@@ -985,7 +986,9 @@ impl EntityExtractor {
     /// metric's word (a named "... Coefficient", "... Divergence"). Not a component's word
     /// ("... Encoder", "... Decoder", "... Database"): annotators type those by what they do.
     fn name_head(&self, name: &str) -> Option<EntityType> {
-        let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).collect();
+        // The head is the last word before a preposition ("Local Ordinance Corpus for the
+        // United States", "Data Processing Framework for Chinese Medical LLMs").
+        let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).take_while(|w| !matches!(*w, "for" | "of" | "with" | "in" | "on" | "via" | "from" | "by" | "based")).collect();
         let last = *words.last()?;
         if words.len() < 2 || !is_capitalized(last) && !is_lower_word(last) {
             return None;
@@ -1205,7 +1208,35 @@ impl EntityExtractor {
             }
             // Name shapes.
             self.shape_name(v, i, gaz, generic, props);
+            if !title {
+                self.title_case_name(v, i, gaz, generic, props);
+            }
         }
+    }
+
+    /// A run of capitalised words inside a sentence ("the Perception Field Mask that ...",
+    /// "a Generalized Motion Adaptation Module"): writers capitalise the names of their
+    /// components and methods mid-sentence, not common phrases. Topics the ontology names
+    /// ("Mixture of Experts") and runs that open on a sentence word ("Large", "Deep") are not.
+    fn title_case_name(&self, v: &View, i: usize, gaz: &HashMap<(Field, usize, usize), usize>, generic: &HashSet<String>, props: &mut Vec<Proposal>) {
+        let t = v.text(i);
+        let starts_run = i > 0 && v.same_sentence(i - 1, i) && v.gap(i) == " " && !is_capitalized(v.text(i - 1));
+        if !starts_run || !matches!(shape(t), Shape::Capitalized | Shape::CapHyphen) || !self.namelike(t) {
+            return;
+        }
+        let Some(end) = self.chunk_fwd(v, i, false) else { return };
+        let capitalised = (i..=end).filter(|&k| is_capitalized(v.text(k)) && !INNER.contains(&v.text(k).to_lowercase().as_str())).count();
+        // Two capitalised words are a name when the second is a component's word
+        // ("Energy Encoder"); else a capitalised phrase ("Convex Optimization") is as likely.
+        let component = matches!(v.text(end), "Encoder" | "Decoder" | "Module" | "Block" | "Layer" | "Mask" | "Generator" | "Loss" | "Head" | "Unit" | "Router" | "Tokenizer");
+        if capitalised < 2 || (capitalised == 2 && !component) || (i..=end).any(|k| !matches!(shape(v.text(k)), Shape::Capitalized | Shape::CapHyphen | Shape::Lower)) {
+            return; // a shaped word in the run is the shape rules' (and the gazetteer's) to judge
+        }
+        let (s, e, text) = v.span(i, end);
+        if self.topics.contains(&label_key(&text)) || gaz.keys().any(|&(f, gs, ge)| f == v.f.field && gs < e && ge > s) {
+            return;
+        }
+        self.push(v, i, end, gaz, props, generic, EntityRule::Shape, 0.55, None, "title case");
     }
 
     fn introduced(&self, v: &View, i: usize, gaz: &HashMap<(Field, usize, usize), usize>, generic: &HashSet<String>, props: &mut Vec<Proposal>) {

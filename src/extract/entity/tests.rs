@@ -298,3 +298,20 @@ fn a_named_database_is_data() {
     let v = ents("", "Faces were drawn from the Harbor Face Database (HFD), and HFD photos were cropped.");
     assert!(has(&v, "Harbor Face Database", "dataset"), "{v:?}");
 }
+
+#[test]
+fn a_capitalised_run_inside_a_sentence_names_a_component() {
+    let v = ents("", "The encoder feeds the Harbor Field Mask that limits attention, and a Tidal Energy Encoder scores each patch.");
+    assert!(v.iter().any(|(t, _)| t == "Harbor Field Mask"), "{v:?}");
+    assert!(v.iter().any(|(t, _)| t == "Tidal Energy Encoder"), "{v:?}");
+    // Two capitalised words without a component's word are as likely a phrase; a topic of
+    // the ontology is never a name.
+    let v = ents("", "We solve it by Convex Optimization and study Mixture of Experts routing.");
+    assert!(v.is_empty(), "{v:?}");
+}
+
+#[test]
+fn a_names_head_is_the_word_before_its_preposition() {
+    let v = ents("", "Codes in the Harbor Ordinance Corpus for the United States are long and old.");
+    assert!(has(&v, "Harbor Ordinance Corpus for the United States", "dataset"), "{v:?}");
+}
