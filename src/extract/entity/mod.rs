@@ -1084,13 +1084,20 @@ impl EntityExtractor {
             }
             // "X, a lightweight serving system": apposition with a head noun.
             let g = v.gap(i + 1);
-            if !title && (g == ", " || (g == "), " && v.gap(i).ends_with('('))) && matches!(v.text(i + 1), "a" | "an" | "the" | "our") {
+            // "MAPLE (Multi-agent Adaptive Planning ...), a novel framework": the name is
+            // the one before the parenthesis.
+            let named = match g {
+                ", " => Some(i),
+                "), " => (i.saturating_sub(12)..=i).rev().take_while(|&k| v.same_sentence(k, i)).find(|&k| v.gap(k).ends_with('(')).and_then(|k| k.checked_sub(1)),
+                _ => None,
+            };
+            if let Some(n) = named.filter(|_| !title && matches!(v.text(i + 1), "a" | "an" | "the" | "our")) {
                 if let Some((hk, h)) = self.head_after(v, i + 2, 12) {
                     // "On LongBench, our method ...": a fronted prepositional phrase, not an
                     // apposition.
                     let fronted = |s: usize| s > 0 && v.same_sentence(s - 1, s) && FRONTING.contains(&v.text(s - 1).to_lowercase().as_str());
-                    if let Some(s) = self.chunk_bwd(v, i).filter(|&s| !fronted(s)) {
-                        self.push(v, s, i, gaz, props, generic, EntityRule::Apposition, 0.8, Some((h, 1.0)), v.text(hk));
+                    if let Some(s) = self.chunk_bwd(v, n).filter(|&s| !fronted(s)) {
+                        self.push(v, s, n, gaz, props, generic, EntityRule::Apposition, 0.8, Some((h, 1.0)), v.text(hk));
                     }
                 }
             }

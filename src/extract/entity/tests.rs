@@ -315,3 +315,9 @@ fn a_names_head_is_the_word_before_its_preposition() {
     let v = ents("", "Codes in the Harbor Ordinance Corpus for the United States are long and old.");
     assert!(has(&v, "Harbor Ordinance Corpus for the United States", "dataset"), "{v:?}");
 }
+
+#[test]
+fn an_apposition_after_a_parenthesised_expansion_types_the_name_before_it() {
+    let v = ents("", "We propose HARP (Hierarchical Agent for Retrieval Planning), a modular framework that plans searches. HARP beats baselines.");
+    assert!(has(&v, "HARP", "software"), "{v:?}");
+}
