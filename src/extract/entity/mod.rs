@@ -1084,11 +1084,12 @@ impl EntityExtractor {
             }
             // "X, a lightweight serving system": apposition with a head noun.
             let g = v.gap(i + 1);
-            // "MAPLE (Multi-agent Adaptive Planning ...), a novel framework": the name is
-            // the one before the parenthesis.
+            // "SER (one word), a technique": the word in parentheses; "MAPLE (Multi-agent
+            // Adaptive Planning ...), a novel framework": the name before the parenthesis.
             let named = match g {
                 ", " => Some(i),
-                "), " => (i.saturating_sub(12)..=i).rev().take_while(|&k| v.same_sentence(k, i)).find(|&k| v.gap(k).ends_with('(')).and_then(|k| k.checked_sub(1)),
+                "), " if v.gap(i).ends_with('(') => Some(i),
+                "), " => (i.saturating_sub(12)..i).rev().take_while(|&k| v.same_sentence(k, i)).find(|&k| v.gap(k).ends_with('(')).and_then(|k| k.checked_sub(1)),
                 _ => None,
             };
             if let Some(n) = named.filter(|_| !title && matches!(v.text(i + 1), "a" | "an" | "the" | "our")) {
