@@ -234,7 +234,7 @@ pub struct Tagged {
     /// Keyphrases, best first ([`crate::extract::keyphrase`]).
     pub keywords: Vec<Keyphrase>,
     /// The ontology version the links were made with, and the semantic model when semantic
-    /// linking was on (`bundled@1.2.0+semantic:bert:all-MiniLM-L6-v2@…`): see
+    /// linking was on (`bundled@1.3.0+semantic:bert:all-MiniLM-L6-v2@…`): see
     /// [`Linker::version`].
     pub ontology: String,
     /// The paper's canonical record (`tag --with-paper`), so that `build --from-tags` can

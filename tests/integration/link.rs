@@ -254,8 +254,8 @@ fn a_ranker_trained_by_eval_is_read_by_tag() {
     assert_ne!(dup.code, 0);
     assert!(dup.stderr.contains("record 1") && dup.stderr.contains("is also in"), "{}", dup.stderr);
     std::fs::write(&model, &text).unwrap();
-    assert!(version(m).starts_with("bundled@1.2.0+ranker:") && version(m).contains("+profiles:"));
-    assert!(version("off").starts_with("bundled@1.2.0+profiles:"));
+    assert!(version(m).starts_with("bundled@1.3.0+ranker:") && version(m).contains("+profiles:"));
+    assert!(version("off").starts_with("bundled@1.3.0+profiles:"));
     // A broken model file is an error naming the file and the reason.
     std::fs::write(&model, text.replace("\nscore\t", "\nscore\tx")).unwrap();
     let bad = run(&["tag", "-q", "--ranker", m, &papers], None);
