@@ -235,6 +235,12 @@ pub struct Report {
     pub false_positives: Vec<(String, String)>,
     /// (paper, concept) pairs in gold but not predicted.
     pub false_negatives: Vec<(String, String)>,
+    /// (paper, normalised entity text, predicted type) predicted but not in gold.
+    pub entity_false_positives: Vec<(String, String, String)>,
+    /// (paper, normalised entity text, gold type) in gold but not predicted.
+    pub entity_false_negatives: Vec<(String, String, String)>,
+    /// (paper, normalised entity text, gold type, predicted type): found, typed otherwise.
+    pub entity_type_errors: Vec<(String, String, String, String)>,
 }
 
 /// Score predictions against gold. `gold` is in file order; `pred` by paper id.
@@ -273,6 +279,23 @@ pub fn evaluate(gold: &[(String, Labels)], pred: &HashMap<String, Labels>, table
         let untyped = |l: &Labels| -> BTreeSet<String> { l.entities.iter().map(|(t, _)| t.clone()).collect() };
         r.entities.add(&untyped(g), &untyped(p));
         r.entities_typed.add(&g.entities, &p.entities);
+        // One type per text (the first, in sorted order) for the lists.
+        let typed = |l: &Labels| -> BTreeMap<String, String> {
+            let mut m = BTreeMap::new();
+            for (t, k) in &l.entities {
+                m.entry(t.clone()).or_insert_with(|| k.clone().unwrap_or_default());
+            }
+            m
+        };
+        let (gt, pt) = (typed(g), typed(p));
+        for (t, k) in &pt {
+            match gt.get(t) {
+                None => r.entity_false_positives.push((id.clone(), t.clone(), k.clone())),
+                Some(gk) if gk != k => r.entity_type_errors.push((id.clone(), t.clone(), gk.clone(), k.clone())),
+                Some(_) => {}
+            }
+        }
+        r.entity_false_negatives.extend(gt.iter().filter(|(t, _)| !pt.contains_key(*t)).map(|(t, k)| (id.clone(), t.clone(), k.clone())));
     }
     r
 }
@@ -298,6 +321,7 @@ mod tests {
         assert_eq!(r.concepts_hierarchical, Counts { tp: 4, fp: 0, fn_: 1 });
         assert_eq!(r.entities, Counts { tp: 1, fp: 0, fn_: 0 });
         assert_eq!(r.entities_typed, Counts { tp: 0, fp: 1, fn_: 1 });
+        assert_eq!(r.entity_type_errors, vec![("a".to_string(), "llama 3 8b".to_string(), "model".to_string(), "dataset".to_string())]);
         assert!((r.concepts.f1() - 0.4).abs() < 1e-9);
         assert_eq!(r.false_negatives, vec![("b".to_string(), "quantization".to_string())]);
     }
@@ -318,6 +342,8 @@ mod tests {
         let r = evaluate(&gold, &pred, None);
         assert_eq!((r.papers, r.entity_papers), (3, 2));
         assert_eq!(r.entities, Counts { tp: 1, fp: 1, fn_: 0 });
+        assert_eq!(r.entity_false_positives, vec![("c".to_string(), "lora".to_string(), "method".to_string())]);
+        assert!(r.entity_false_negatives.is_empty() && r.entity_type_errors.is_empty());
     }
 
     fn ontology(name: &str, content: &str) -> Ontology {

@@ -192,6 +192,18 @@ pub fn run(args: EvalArgs) -> Result<u8> {
             writeln!(out, "  {p}\t{c}")?;
         }
     }
+    if r.entity_papers > 0 {
+        for (title, list) in [("entity false positives", &r.entity_false_positives), ("entity false negatives", &r.entity_false_negatives)] {
+            writeln!(out, "\n{title} ({}; paper, normalised text, type):", list.len())?;
+            for (p, t, k) in list.iter().take(limit) {
+                writeln!(out, "  {p}\t{t}\t{k}")?;
+            }
+        }
+        writeln!(out, "\nentity type errors ({}; paper, normalised text, gold type -> predicted):", r.entity_type_errors.len())?;
+        for (p, t, g, k) in r.entity_type_errors.iter().take(limit) {
+            writeln!(out, "  {p}\t{t}\t{g} -> {k}")?;
+        }
+    }
     Ok(0)
 }
 
