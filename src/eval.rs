@@ -276,10 +276,7 @@ pub fn evaluate(gold: &[(String, Labels)], pred: &HashMap<String, Labels>, table
             continue;
         }
         r.entity_papers += 1;
-        let untyped = |l: &Labels| -> BTreeSet<String> { l.entities.iter().map(|(t, _)| t.clone()).collect() };
-        r.entities.add(&untyped(g), &untyped(p));
-        r.entities_typed.add(&g.entities, &p.entities);
-        // One type per text (the first, in sorted order) for the lists.
+        // Text -> one type (the first, in sorted order), for the untyped score and the lists.
         let typed = |l: &Labels| -> BTreeMap<String, String> {
             let mut m = BTreeMap::new();
             for (t, k) in &l.entities {
@@ -288,6 +285,9 @@ pub fn evaluate(gold: &[(String, Labels)], pred: &HashMap<String, Labels>, table
             m
         };
         let (gt, pt) = (typed(g), typed(p));
+        let texts = |m: &BTreeMap<String, String>| -> BTreeSet<String> { m.keys().cloned().collect() };
+        r.entities.add(&texts(&gt), &texts(&pt));
+        r.entities_typed.add(&g.entities, &p.entities);
         for (t, k) in &pt {
             match gt.get(t) {
                 None => r.entity_false_positives.push((id.clone(), t.clone(), k.clone())),
