@@ -982,9 +982,10 @@ impl EntityExtractor {
         true
     }
 
-    /// The type a multi-word name's last word gives it: a head noun of the lexicon, or a
-    /// metric's word (a named "... Coefficient", "... Divergence"). Not a component's word
-    /// ("... Encoder", "... Decoder", "... Database"): annotators type those by what they do.
+    /// The type a multi-word name's head word gives it: a head noun of the lexicon, a metric's
+    /// word (a named "... Coefficient", "... Divergence"), or data for a named "... Database".
+    /// Not a component's word ("... Encoder", "... Module", "... Layer"): annotators type
+    /// those by what they do.
     fn name_head(&self, name: &str) -> Option<EntityType> {
         // The head is the last word before a preposition ("Local Ordinance Corpus for the
         // United States", "Data Processing Framework for Chinese Medical LLMs").
@@ -1342,9 +1343,10 @@ impl EntityExtractor {
         // "Freeing the Law with LOCUS: ...": a phrase that ends in the name it uses; the name
         // is what follows the preposition, when it is shaped as one.
         // A name before the preposition makes the whole a name ("UNet with Axial Transformer").
-        let plain_start = !matches!(shape(v.text(s)), Shape::Camel | Shape::AlnumMix | Shape::Caps | Shape::CapHyphen);
+        let shaped_at = |k: usize| matches!(shape(v.text(k)), Shape::Camel | Shape::AlnumMix | Shape::Caps | Shape::CapHyphen);
+        let plain_start = !shaped_at(s);
         if let Some(p) = (s + 1..c).rev().find(|&k| plain_start && matches!(v.text(k), "with" | "via" | "using" | "through" | "by")) {
-            if (p + 1..=c).all(|k| matches!(shape(v.text(k)), Shape::Camel | Shape::AlnumMix | Shape::Caps | Shape::CapHyphen)) {
+            if (p + 1..=c).all(shaped_at) {
                 s = p + 1;
             } else {
                 return;
