@@ -66,6 +66,22 @@ pub fn find_definitions(f: &FieldText) -> Vec<Definition> {
     out
 }
 
+/// Whether two long forms name the same thing up to word endings: as many words, and each
+/// pair of words sharing most of its letters from the start ("electroencephalogram" and
+/// "electroencephalography", "vision-language model" and "vision language models"). A
+/// paper that defines EEG as the first still means the concept named by the second.
+pub fn same_long_form(a: &str, b: &str) -> bool {
+    let split = |s: &str| -> Vec<String> { s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect() };
+    let (a, b) = (split(a), split(b));
+    a.len() == b.len()
+        && !a.is_empty()
+        && a.iter().zip(&b).all(|(x, y)| {
+            let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+            let shorter = x.chars().count().min(y.chars().count());
+            common == shorter || (common >= 4 && common * 4 >= shorter * 3)
+        })
+}
+
 /// The short form with each letter followed by a digit 2-9 written that many times
 /// ("A2PO" -> "AAPO"); None when there is no such digit.
 fn repeated_letters(short: &str) -> Option<String> {
@@ -110,6 +126,12 @@ mod tests {
         assert_eq!(defs("then Asymmetric Advantage Policy Optimization (A2PO) anchors"), vec![("A2PO".into(), "Asymmetric Advantage Policy Optimization".into())]);
         assert_eq!(defs("with Reward-guided Reinforced Refinement (R3) that"), vec![("R3".into(), "Reward-guided Reinforced Refinement".into())]);
         let f = FieldText::new(Field::Abstract, "low-rank adaptation (LoRA)", &[]);
+        assert!(same_long_form("electroencephalogram", "electroencephalography"));
+        assert!(same_long_form("Vision-Language Models", "vision language model"));
+        assert!(!same_long_form("region adjacency graph", "retrieval-augmented generation"));
+        assert!(!same_long_form("speech recognition", "super-resolution"));
+        assert!(!same_long_form("graph neural network", "graph network"));
+        assert!(!same_long_form("contrastive learning", "continual learning"), "cont- is too short a share");
         let d = &find_definitions(&f)[0];
         assert_eq!(d.long, "low-rank adaptation");
         assert_eq!((d.long_start, d.long_end, d.short_start, d.short_end), (0, 19, 21, 25));

@@ -25,7 +25,7 @@ pub mod stats;
 use crate::extract::entity::{Entity, EntityConfig, EntityExtractor};
 use crate::extract::keyphrase::{Keyphrase, KeyphraseConfig, KeyphraseExtractor};
 use crate::model::Paper;
-use crate::ontology::Ontology;
+use crate::ontology::{LabelKind, Ontology};
 use document::{Document, Field};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -234,7 +234,7 @@ pub struct Tagged {
     /// Keyphrases, best first ([`crate::extract::keyphrase`]).
     pub keywords: Vec<Keyphrase>,
     /// The ontology version the links were made with, and the semantic model when semantic
-    /// linking was on (`bundled@1.3.0+semantic:bert:all-MiniLM-L6-v2@…`): see
+    /// linking was on (`bundled@1.3.1+semantic:bert:all-MiniLM-L6-v2@…`): see
     /// [`Linker::version`].
     pub ontology: String,
     /// The paper's canonical record (`tag --with-paper`), so that `build --from-tags` can
@@ -720,20 +720,25 @@ impl Linker {
         let mut blocked = Vec::new();
         for d in &doc.definitions {
             let meant = self.lexical.concepts_for_text(&d.long);
-            // Ontology concepts that own this acronym but are not what the paper means.
+            // Ontology concepts that own this acronym but are not what the paper means: a
+            // long form that spells none of their labels, even up to word endings
+            // ("electroencephalogram" is what "electroencephalography" names).
+            let key = crate::text::acronym_key(&d.short);
             for c in self.lexical.acronym_concepts(&d.short) {
-                if !meant.contains(&c) {
-                    let why = format!("the paper defines {} as \"{}\"", d.short, d.long);
-                    mentions.retain(|m| !(m.concept == c && m.rule == Rule::Acronym && crate::text::acronym_key(&m.text) == crate::text::acronym_key(&d.short)));
-                    if !blocked.iter().any(|(b, _)| *b == c) {
-                        blocked.push((c, why));
-                    }
+                let spelled = || self.ontology.concepts[c].labels().any(|(l, kind)| kind != LabelKind::Acronym && acronym::same_long_form(l, &d.long));
+                if meant.contains(&c) || spelled() {
+                    continue;
+                }
+                // Its mentions through the short form go ("EEG", "EEG signals"); the concept
+                // is blocked unless the paper also names it otherwise.
+                mentions.retain(|m| m.concept != c || !(m.rule == Rule::Acronym || m.text.split(|ch: char| !ch.is_alphanumeric()).any(|w| crate::text::acronym_key(w) == key)));
+                if !mentions.iter().any(|m| m.concept == c) && !blocked.iter().any(|(b, _)| *b == c) {
+                    blocked.push((c, format!("the paper defines {} as \"{}\"", d.short, d.long)));
                 }
             }
             if meant.is_empty() {
                 continue;
             }
-            let key = crate::text::acronym_key(&d.short);
             for f in &doc.fields {
                 for (k, w) in f.words.iter().enumerate() {
                     // The short form inside the definition's parentheses is the same mention as
@@ -1153,6 +1158,22 @@ mod tests {
         let lora = t.concepts.iter().find(|c| c.evidence.iter().any(|e| e.rule == Rule::AcronymDefinition)).expect("tagged via the definition");
         assert!(lora.evidence.iter().any(|e| e.text == "LRA" && e.start == 38), "{:?}", lora.evidence);
         assert!(!lora.evidence.iter().any(|e| e.start == 32), "the definition itself is not a second mention");
+    }
+
+    #[test]
+    fn a_definition_that_spells_a_label_up_to_word_endings_blocks_nothing() {
+        let l = linker();
+        // EEG defined as "electroencephalogram", a label written "electroencephalography":
+        // the same thing, so "EEG signals" still names physiological signals.
+        let t = l.tag(&paper("Sleep apnea classification from EEG signals", "Apnea shows in electroencephalogram (EEG) signals. We classify EEG recordings."));
+        assert!(ids(&t).contains(&"physiological-signals"), "{:?}", ids(&t));
+        // A long form that is something else still blocks the concept's short-form mentions,
+        // "EEG signals" among them ...
+        let t = l.tag(&paper("Sleep apnea classification from EEG signals", "We use the extended event graph (EEG). EEG signals flow along its edges."));
+        assert!(!ids(&t).contains(&"physiological-signals"), "{:?}", ids(&t));
+        // ... but not a mention that names the concept in full.
+        let t = l.tag(&paper("Electroencephalography for sleep apnea", "We use the extended event graph (EEG) over electroencephalography recordings."));
+        assert!(ids(&t).contains(&"physiological-signals"), "{:?}", ids(&t));
     }
 
     #[test]
