@@ -152,6 +152,79 @@ pub fn is_verb_form(word: &str) -> bool {
     stem_form(word).1
 }
 
+/// Words spelt the British way with an `-our` that American spelling writes `-or`
+/// (`behaviour`, `neighbourhood`); a list, because `four`, `hour`, `tour`, `source` keep it.
+const OUR_STEMS: &[&str] = &[
+    "armour", "behaviour", "clamour", "colour", "endeavour", "favour", "flavour", "harbour", "honour", "humour", "labour", "neighbour", "odour", "parlour", "rigour", "rumour", "savour", "splendour",
+    "tumour", "valour", "vapour", "vigour",
+];
+
+/// British spellings folded into American ones before the inflections go, so that a paper
+/// and a label written in either meet (`optimisation`/`optimization`, `tokenised`/
+/// `tokenized`, `analyse`/`analyze`, `behaviour`/`behavior`, `centre`/`center`,
+/// `dialogue`/`dialog`, `programme`/`program`, `defence`/`defense`). Applied to a lowercase
+/// ASCII word of four letters or more. `-isation` always becomes `-ization`; the other forms
+/// of `-ise` only after the endings of the verbs American spelling writes with `-ize`
+/// (`normal-`, `summar-`, `categor-`, `priorit-`, `optim-`, `anonym-`, `organ-`, `token-`,
+/// `recogn-`, `util-`, `discret-`, `quant-`, `parameter-`, `random-`, `custom-`, `hypothes-`,
+/// `emphas-`), so that `supervise`, `promise`, `advertise`, `expertise`, `comprise`,
+/// `surprise`, `noise` and `otherwise` keep their spelling.
+fn american(w: &mut CompactString) {
+    if w.contains("our") {
+        if let Some(stem) = OUR_STEMS.iter().find(|s| w.starts_with(**s)) {
+            let k = stem.len() - 2; // the `u` of `-our`
+            w.remove(k);
+            return;
+        }
+    }
+    const ISATION: &[&str] = &["isation", "isations", "yse", "yses", "ysed", "ysing", "yser", "ysers"];
+    const ISE: &[&str] = &["ise", "ises", "ised", "ising", "iser", "isers"];
+    const IZE_BASES: &[&str] = &["al", "ar", "or", "it", "im", "ym", "an", "en", "gn", "il", "et", "nt", "er", "dom", "tom", "es", "as"];
+    let ise = ISATION.iter().find(|e| w.ends_with(**e) && w.len() >= e.len() + 3).or_else(|| {
+        ISE.iter().find(|e| {
+            w.len() >= e.len() + 3 && w.ends_with(**e) && {
+                let base = &w[..w.len() - e.len()];
+                IZE_BASES.iter().any(|b| base.ends_with(b))
+            }
+        })
+    });
+    if let Some(end) = ise {
+        let k = w.len() - end.len() + 1; // the `s`
+        w.replace_range(k..k + 1, "z");
+        return;
+    }
+    let swap = |w: &mut CompactString, from: &str, to: &str| {
+        let n = w.len() - from.len();
+        w.replace_range(n.., to);
+    };
+    for (from, to) in [("logues", "logs"), ("logue", "log"), ("programmes", "programs"), ("programme", "program")] {
+        if w.ends_with(from) {
+            swap(w, from, to);
+            return;
+        }
+    }
+    let whole: &[(&str, &str)] = &[
+        ("centre", "center"),
+        ("centres", "centers"),
+        ("centred", "centered"),
+        ("fibre", "fiber"),
+        ("fibres", "fibers"),
+        ("metre", "meter"),
+        ("metres", "meters"),
+        ("litre", "liter"),
+        ("litres", "liters"),
+        ("defence", "defense"),
+        ("defences", "defenses"),
+        ("licence", "license"),
+        ("licences", "licenses"),
+        ("offence", "offense"),
+        ("offences", "offenses"),
+    ];
+    if let Some((_, to)) = whole.iter().find(|(from, _)| w.as_str() == *from) {
+        *w = CompactString::from(*to);
+    }
+}
+
 /// A word ending in `ys` after a consonant (`analysys`, `polys`): no plural to strip, unlike
 /// `keys`, `arrays` or `surveys`.
 fn consonant_ys(w: &str) -> bool {
@@ -181,6 +254,7 @@ fn stem_form(word: &str) -> (CompactString, bool) {
     if w.len() < 4 || !w.bytes().all(|b| b.is_ascii_lowercase()) {
         return (w, false);
     }
+    american(&mut w);
     let has_vowel = |s: &str| s.bytes().any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
     if let Some(n) = w.strip_suffix("ies").or_else(|| w.strip_suffix("ied")).map(str::len) {
         if n >= 2 {
@@ -474,6 +548,38 @@ mod tests {
         }
         for (a, b) in [("loss", "lose"), ("general", "generation"), ("FP8", "FP16"), ("distilled", "distil"), ("string", "str")] {
             assert_ne!(stem(a), stem(b), "{a} / {b}");
+        }
+        // British and American spellings.
+        for (a, b) in [
+            ("optimisation", "optimization"),
+            ("tokenised", "tokenized"),
+            ("Tokenisers", "tokenizer"),
+            ("summarising", "summarizing"),
+            ("prioritise", "prioritize"),
+            ("characterised", "characterized"),
+            ("recognising", "recognizing"),
+            ("quantisation", "quantization"),
+            ("hypothesise", "hypothesize"),
+            ("randomised", "randomized"),
+            ("normalise", "normalize"),
+            ("analyse", "analyze"),
+            ("analysed", "analyzed"),
+            ("behaviour", "behavior"),
+            ("behavioural", "behavioral"),
+            ("neighbourhoods", "neighborhood"),
+            ("colours", "color"),
+            ("centre", "center"),
+            ("fibres", "fiber"),
+            ("dialogues", "dialog"),
+            ("catalogue", "catalog"),
+            ("programme", "program"),
+            ("defence", "defense"),
+            ("labelled", "labeled"),
+        ] {
+            assert_eq!(stem(a), stem(b), "{a} / {b}");
+        }
+        for w in ["four", "hours", "source", "tour", "raise", "noise", "arise", "analysis", "basis", "crisis", "supervised", "unsupervised", "promising", "advertising", "expertise", "comprises", "surprising", "otherwise", "denoising", "exercise", "precise", "enterprise", "revised"] {
+            assert!(!stem(w).contains('z'), "{w} keeps its s: {}", stem(w));
         }
         assert_eq!(stem("semantics"), stem("semantic"));
         assert_eq!(stem("logics"), stem("logic"));
