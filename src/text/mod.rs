@@ -138,7 +138,8 @@ fn push_words(out: &mut Vec<Word>, ti: usize, start: usize, atom: &str) {
 
 /// The matching form of a word: lowercase, without inflection (plural `-s`/`-es`/`-ies`,
 /// `-ed`, `-ing`, a final `e`), so that `caches`/`cache`, `tuned`/`tuning`/`tune`,
-/// `pre-trained`/`pretraining`, `LLMs`/`LLM` meet. Derivational suffixes are kept on
+/// `pre-trained`/`pretraining`, `LLMs`/`LLM` meet, and British spellings become American
+/// ones (`optimisation`/`optimization`, `behaviour`/`behavior`). Derivational suffixes are kept on
 /// purpose (`-al`, `-ation`): stripping them would make a hyphenated compound
 /// (`multi-modal`) and its closed form (`multimodal`) stem differently. Words with digits
 /// are only lowercased (`FP8`, `o1`).
@@ -171,9 +172,9 @@ const OUR_STEMS: &[&str] = &[
 /// `surprise`, `noise` and `otherwise` keep their spelling.
 fn american(w: &mut CompactString) {
     if w.contains("our") {
-        if let Some(stem) = OUR_STEMS.iter().find(|s| w.starts_with(**s)) {
-            let k = stem.len() - 2; // the `u` of `-our`
-            w.remove(k);
+        // Prefixed too: `misbehaviour`, `unfavourable`.
+        if let Some(at) = OUR_STEMS.iter().find_map(|s| w.find(s).map(|i| i + s.len() - 2)) {
+            w.remove(at); // the `u` of `-our`
             return;
         }
     }
@@ -566,6 +567,8 @@ mod tests {
             ("analysed", "analyzed"),
             ("behaviour", "behavior"),
             ("behavioural", "behavioral"),
+            ("misbehaviour", "misbehavior"),
+            ("unfavourable", "unfavorable"),
             ("neighbourhoods", "neighborhood"),
             ("colours", "color"),
             ("centre", "center"),
