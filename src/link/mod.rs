@@ -731,7 +731,7 @@ impl Linker {
                 }
                 // Its mentions through the short form go ("EEG", "EEG signals"); the concept
                 // is blocked unless the paper also names it otherwise.
-                mentions.retain(|m| m.concept != c || !(m.rule == Rule::Acronym || m.text.split(|ch: char| !ch.is_alphanumeric()).any(|w| crate::text::acronym_key(w) == key)));
+                mentions.retain(|m| m.concept != c || !m.text.split(|ch: char| !ch.is_alphanumeric()).any(|w| crate::text::has_acronym_key(w, &key)));
                 if !mentions.iter().any(|m| m.concept == c) && !blocked.iter().any(|(b, _)| *b == c) {
                     blocked.push((c, format!("the paper defines {} as \"{}\"", d.short, d.long)));
                 }
@@ -1171,7 +1171,10 @@ mod tests {
         // "EEG signals" among them ...
         let t = l.tag(&paper("Sleep apnea classification from EEG signals", "We use the extended event graph (EEG). EEG signals flow along its edges."));
         assert!(!ids(&t).contains(&"physiological-signals"), "{:?}", ids(&t));
-        // ... but not a mention that names the concept in full.
+        // ... and none of its other acronyms ("ECG").
+        let t = l.tag(&paper("ECG arrhythmia detection with time series models", "We use the extended event graph (EEG) over ECG recordings, a physiological time series."));
+        assert!(ids(&t).contains(&"physiological-signals"), "{:?}", ids(&t));
+        // ... nor a mention that names the concept in full.
         let t = l.tag(&paper("Electroencephalography for sleep apnea", "We use the extended event graph (EEG) over electroencephalography recordings."));
         assert!(ids(&t).contains(&"physiological-signals"), "{:?}", ids(&t));
     }
