@@ -694,12 +694,25 @@ impl EntityExtractor {
             while last + 1 < f.words.len() && f.words[last + 1].atom == f.words[w1].atom && suffix_word(&f.words[last + 1].text) {
                 last += 1;
             }
-            // A size written apart: "Mixtral 8x7B", "PaLM 540B".
-            if e.kind == EntityType::Model && last + 1 < f.words.len() && f.words[last + 1].atom != f.words[last].atom && is_size(&f.words[last + 1].text) {
-                let gap = &f.chars[f.words[last].end..f.words[last + 1].start];
-                let whole = f.words.get(last + 2).is_none_or(|n| n.atom != f.words[last + 1].atom);
-                if gap == [' '] && whole {
-                    last += 1;
+            // Versions, sizes and variants written apart, as model releases are named:
+            // "Mixtral 8x7B", "PaLM 540B", "Gemini 3.6 Flash", "Claude Opus 5", "Llama 4 Scout".
+            // Each a whole atom one space after the last, in the same sentence; a variant word
+            // only with a version or size after it or already in the name.
+            if e.kind == EntityType::Model {
+                let mut numbered = last > w1 || f.words[w0..=w1].iter().any(|w| w.text.chars().any(|c| c.is_ascii_digit()));
+                let mut k = last;
+                while k + 1 < f.words.len() && f.words[k + 1].atom != f.words[k].atom && f.sentence[k + 1] == f.sentence[k] {
+                    let (n, gap) = (&f.words[k + 1], &f.chars[f.words[k].end..f.words[k + 1].start]);
+                    let whole = f.words.get(k + 2).is_none_or(|x| x.atom != n.atom);
+                    let number = is_size(&n.text) || release_number(&n.text);
+                    if gap != [' '] || !whole || !(number || release_variant(&n.text)) {
+                        break;
+                    }
+                    k += 1;
+                    numbered |= number;
+                    if numbered {
+                        last = k;
+                    }
                 }
             }
             next_free = last + 1;
@@ -1706,9 +1719,43 @@ fn suffix_word(w: &str) -> bool {
         || matches!(w, "chat" | "instruct" | "base" | "it" | "hf" | "mini" | "small" | "medium" | "large" | "xl" | "xxl" | "tiny" | "turbo" | "pro" | "plus" | "max" | "lite" | "coder" | "math" | "vision" | "preview" | "distill" | "uncased" | "cased")
 }
 
+/// A release number written apart from a model's name: `3.6`, `5`, `4o`, `v2`, `V3.2`, `R1`,
+/// `K2`; not a year or a count (`2024`, `100`).
+fn release_number(w: &str) -> bool {
+    let b = w.as_bytes();
+    let body = match b.first() {
+        Some(b'v' | b'V' | b'R' | b'K') if b.len() > 1 => &b[1..],
+        _ => b,
+    };
+    let body = match body.split_last() {
+        Some((c, rest)) if c.is_ascii_lowercase() && !rest.is_empty() => rest,
+        _ => body,
+    };
+    // One or two digits, then at most two groups of one or two (not a score: `0.8246`).
+    let mut groups = body.split(|c| *c == b'.');
+    groups.next().is_some_and(|g| (1..=2).contains(&g.len()) && g.iter().all(u8::is_ascii_digit))
+        && groups.enumerate().all(|(i, g)| i < 2 && (1..=2).contains(&g.len()) && g.iter().all(u8::is_ascii_digit))
+}
+
+/// A variant word of a model release, capitalised: `Gemini 3.6 Flash`, `Claude Opus 5`.
+fn release_variant(w: &str) -> bool {
+    const VARIANTS: &[&str] = &[
+        "pro", "flash", "ultra", "nano", "mini", "sonnet", "opus", "haiku", "instruct", "chat", "base", "turbo", "lite", "max", "plus", "scout", "maverick", "coder", "vision", "thinking", "preview",
+        "omni", "large", "small", "medium", "tiny", "xl", "exp", "reasoner",
+    ];
+    w.chars().next().is_some_and(char::is_uppercase) && VARIANTS.contains(&w.to_ascii_lowercase().as_str())
+}
+
 /// The name part of a versioned name: "DINOv3" -> "DINO", "SAM2" -> "SAM", "YOLOv11" ->
-/// "YOLO", "Foo-v1.5" -> "Foo". The name part ends in a letter and has three or more letters.
+/// "YOLO", "Foo-v1.5" -> "Foo"; with a size letter after the number, "YOLOv8n" -> "YOLO". The
+/// name part ends in a letter and has three or more letters.
 fn version_of(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    let last_part = text.rsplit(['-', ' ', '_']).next().unwrap_or(text);
+    let text = match b {
+        [.., d, l] if d.is_ascii_digit() && l.is_ascii_lowercase() && !is_size(last_part) => &text[..text.len() - 1],
+        _ => text,
+    };
     let t = text.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     if t.len() == text.len() || text.ends_with('.') {
         return None;

@@ -270,6 +270,8 @@ fn a_new_version_of_a_listed_artifact_takes_its_type_and_family() {
         assert_eq!((x.kind, x.family.as_deref()), (EntityType::Model, Some(family)), "{name}");
     }
     assert_eq!(version_of("Foo-v1.5"), Some("Foo"));
+    assert_eq!(version_of("YOLOv8n"), Some("YOLO"), "a size letter after the number");
+    assert_eq!(version_of("mathscale-7b"), None, "a parameter count is not a version");
     assert_eq!(version_of("T5"), None, "three letters at least");
     // The paper's own name and its versions type each other.
     let v = ents("", "We release HarborText, a corpus of port records. HarborText-v2 adds 2,000 records.");
@@ -320,4 +322,19 @@ fn a_names_head_is_the_word_before_its_preposition() {
 fn an_apposition_after_a_parenthesised_expansion_types_the_name_before_it() {
     let v = ents("", "We propose HARP (Hierarchical Agent for Retrieval Planning), a modular framework that plans searches. HARP beats baselines.");
     assert!(has(&v, "HARP", "software"), "{v:?}");
+}
+
+#[test]
+fn a_model_release_named_with_words_apart_is_one_name() {
+    let v = ents("", "Two releases (Claude Opus 5, Gemini 3.6 Flash) land on the trend; Llama 4 Scout and DeepSeek V4 follow, and Claude Code edits files.");
+    for name in ["Claude Opus 5", "Gemini 3.6 Flash", "Llama 4 Scout", "DeepSeek V4"] {
+        assert!(has(&v, name, "model"), "{name}: {v:?}");
+    }
+    assert!(has(&v, "Claude Code", "software"), "{v:?}");
+    // A variant word needs a number; a year or a count is not one.
+    let v = ents("", "We ask Claude Sonnet, then GPT-4 2024 times.");
+    assert!(v.iter().all(|(t, _)| t != "Claude Sonnet" && t != "GPT-4 2024"), "{v:?}");
+    for (w, ok) in [("3.6", true), ("5", true), ("4o", true), ("v2", true), ("V3.2", true), ("R1", true), ("2024", false), ("100", false), ("3..1", false), ("0.8246", false), ("3.1.2", true), ("Pro", false)] {
+        assert_eq!(release_number(w), ok, "{w}");
+    }
 }
