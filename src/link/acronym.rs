@@ -44,8 +44,12 @@ pub fn find_definitions(f: &FieldText) -> Vec<Definition> {
         }
         let lead = inner.len() - inner.trim_start().len();
         let short_start = open + 1 + inner[..lead].chars().count();
-        // Candidate long form: words before the parenthesis, same sentence.
-        let before: Vec<usize> = (0..f.words.len()).filter(|&k| f.words[k].end <= open).collect();
+        // Candidate long form: words before the parenthesis, same sentence, and after any
+        // parenthesis before it ("... of X by metrics (e.g., Zero-(X) ..." defines nothing;
+        // "Mixture of Experts (MoE) based Retrieval Augmented Generation (RAG)" starts after
+        // "(MoE)").
+        let floor = chars[..open].iter().rposition(|c| matches!(c, '(' | ')')).map_or(0, |p| p + 1);
+        let before: Vec<usize> = (0..f.words.len()).filter(|&k| f.words[k].start >= floor && f.words[k].end <= open).collect();
         let Some(&last) = before.last() else { continue };
         let sentence = f.sentence[last];
         let max_words = (n + 5).min(2 * n);
@@ -119,6 +123,9 @@ mod tests {
         assert_eq!(defs("large language models (LLMs) are"), vec![("LLMs".into(), "large language models".into())]);
         assert!(defs("results (see Table 2) and (a)").is_empty());
         assert!(defs("the cat (XYZ) sat").is_empty(), "letters must match");
+        // A long form never spans a parenthesis.
+        assert!(defs("the gain of LaF-GRPO by quantitative metrics (e.g., Zero-(LaF-GRPO) boosts BLEU").is_empty());
+        assert_eq!(defs("a Mixture of Experts (MoE) based Retrieval Augmented Generation (RAG) system")[1], ("RAG".into(), "Retrieval Augmented Generation".into()));
         // Initials one for one beat the letter-by-letter match that stops at "Advantage".
         assert_eq!(defs("then Asymmetric Advantage Policy Optimization (AAPO) anchors"), vec![("AAPO".into(), "Asymmetric Advantage Policy Optimization".into())]);
         assert_eq!(defs("then Reward-guided Reinforced Refinement (RRR) anchors"), vec![("RRR".into(), "Reward-guided Reinforced Refinement".into())]);

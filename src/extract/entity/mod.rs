@@ -599,8 +599,14 @@ impl EntityExtractor {
         if self.gaz.lookup(text).is_none() && self.topics.contains(&topic_key(text)) && !(strong && written_as_name) {
             return false;
         }
+        // Several words ending in a modifier ("Physics-Informed", "Pareto Envelope Augmented"):
+        // the name, if any, goes on after it.
+        let words: Vec<&str> = text.split([' ', '-']).filter(|w| !w.is_empty()).collect();
+        if words.len() >= 2 && words.last().is_some_and(|w| modifier_word(w)) {
+            return false;
+        }
         // Every word a sentence starter or function word: not a name.
-        !text.split([' ', '-']).filter(|w| !w.is_empty()).all(|w| self.lex.is_cap_stop(w) || self.lex.is_generic(&w.to_lowercase()))
+        !words.iter().all(|w| self.lex.is_cap_stop(w) || self.lex.is_generic(&w.to_lowercase()))
     }
 
     /// A word that can start a name.
@@ -1715,8 +1721,20 @@ impl EntityExtractor {
 /// variants (`-8B`, `-v1.5`, `-Instruct`, `-Live`), not `-based` or `-style`.
 fn suffix_word(w: &str) -> bool {
     w.chars().any(|c| c.is_ascii_digit())
-        || is_capitalized(w)
+        || (is_capitalized(w) && !modifier_word(w))
         || matches!(w, "chat" | "instruct" | "base" | "it" | "hf" | "mini" | "small" | "medium" | "large" | "xl" | "xxl" | "tiny" | "turbo" | "pro" | "plus" | "max" | "lite" | "coder" | "math" | "vision" | "preview" | "distill" | "uncased" | "cased")
+}
+
+/// A word that makes what it ends into a modifier, not a name: a participle or an adverb
+/// (`LoRA-adapted`, `NeRF-Supervised`, `Physics-Informed`, `CoT-consistently`) or an adjective
+/// suffix word (`-based`, `-aware`, `-free`, `-like`).
+fn modifier_word(w: &str) -> bool {
+    let lower = w.to_lowercase();
+    let participle = lower.len() > 4 && lower.ends_with("ed") && crate::text::is_verb_form(&lower);
+    let adverb = lower.len() > 4 && lower.ends_with("ly");
+    participle
+        || adverb
+        || matches!(lower.as_str(), "based" | "like" | "style" | "aware" | "free" | "driven" | "guided" | "specific" | "level" | "only" | "centric" | "oriented" | "agnostic" | "friendly" | "powered" | "enabled")
 }
 
 /// A release number written apart from a model's name: `3.6`, `5`, `4o`, `v2`, `V3.2`, `R1`,

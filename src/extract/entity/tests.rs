@@ -338,3 +338,15 @@ fn a_model_release_named_with_words_apart_is_one_name() {
         assert_eq!(release_number(w), ok, "{w}");
     }
 }
+
+#[test]
+fn a_name_ending_in_a_modifier_is_no_name() {
+    let v = ents("LoRA-Adapted Encoders for NeRF-Supervised Stereo", "We use CoT-consistently prompts and Physics-Informed priors. LoRA helps.");
+    for bad in ["LoRA-Adapted", "NeRF-Supervised", "CoT-consistently", "Physics-Informed"] {
+        assert!(v.iter().all(|(t, _)| t != bad), "{bad}: {v:?}");
+    }
+    assert!(has(&v, "LoRA", "method"), "{v:?}");
+    for (w, m) in [("Based", true), ("adapted", true), ("consistently", true), ("aware", true), ("Instruct", false), ("Verified", true), ("Bench", false)] {
+        assert_eq!(modifier_word(w), m, "{w}");
+    }
+}
