@@ -1787,8 +1787,10 @@ fn version_of(text: &str) -> Option<&str> {
 fn shape_type(text: &str) -> Option<EntityType> {
     let key = entity_key(text);
     let lower = key.replace('-', "");
-    if key.split('-').any(is_size) {
-        return Some(EntityType::Model);
+    // A count in thousands names a collection ("GOT-10k", "Fishbone-136K"); billions and
+    // millions of parameters a model.
+    if let Some(size) = key.split('-').find(|p| is_size(p)) {
+        return Some(if size.ends_with('k') { EntityType::Dataset } else { EntityType::Model });
     }
     if text.contains('@') {
         return Some(EntityType::Metric);

@@ -350,3 +350,11 @@ fn a_name_ending_in_a_modifier_is_no_name() {
         assert_eq!(modifier_word(w), m, "{w}");
     }
 }
+
+#[test]
+fn a_count_in_thousands_names_data_and_a_parameter_count_a_model() {
+    assert_eq!(shape_type("Quayside-20K"), Some(EntityType::Dataset));
+    assert_eq!(shape_type("Quayside-136k"), Some(EntityType::Dataset));
+    assert_eq!(shape_type("Quayside-7B"), Some(EntityType::Model));
+    assert_eq!(shape_type("Quayside-770M"), Some(EntityType::Model));
+}
