@@ -1717,12 +1717,17 @@ impl EntityExtractor {
     }
 }
 
+/// The variant words of model releases, lower case: `-instruct`, `-mini`, `Gemini 3.6 Flash`,
+/// `Claude Opus 5`.
+const RELEASE_VARIANTS: &[&str] = &[
+    "chat", "instruct", "base", "it", "hf", "mini", "small", "medium", "large", "xl", "xxl", "tiny", "turbo", "pro", "plus", "max", "lite", "coder", "math", "vision", "preview", "distill",
+    "uncased", "cased", "flash", "ultra", "nano", "sonnet", "opus", "haiku", "scout", "maverick", "thinking", "omni", "exp", "reasoner",
+];
+
 /// Suffixes that stay part of a gazetteer name in the same atom: versions, sizes and
 /// variants (`-8B`, `-v1.5`, `-Instruct`, `-Live`), not `-based` or `-style`.
 fn suffix_word(w: &str) -> bool {
-    w.chars().any(|c| c.is_ascii_digit())
-        || (is_capitalized(w) && !modifier_word(w))
-        || matches!(w, "chat" | "instruct" | "base" | "it" | "hf" | "mini" | "small" | "medium" | "large" | "xl" | "xxl" | "tiny" | "turbo" | "pro" | "plus" | "max" | "lite" | "coder" | "math" | "vision" | "preview" | "distill" | "uncased" | "cased")
+    w.chars().any(|c| c.is_ascii_digit()) || (is_capitalized(w) && !modifier_word(w)) || RELEASE_VARIANTS.contains(&w)
 }
 
 /// A word that makes what it ends into a modifier, not a name: a participle or an adverb
@@ -1755,13 +1760,10 @@ fn release_number(w: &str) -> bool {
         && groups.enumerate().all(|(i, g)| i < 2 && (1..=2).contains(&g.len()) && g.iter().all(u8::is_ascii_digit))
 }
 
-/// A variant word of a model release, capitalised: `Gemini 3.6 Flash`, `Claude Opus 5`.
+/// A variant word of a model release written apart, capitalised: `Gemini 3.6 Flash`,
+/// `Claude Opus 5`, `Qwen2.5 Math 7B`.
 fn release_variant(w: &str) -> bool {
-    const VARIANTS: &[&str] = &[
-        "pro", "flash", "ultra", "nano", "mini", "sonnet", "opus", "haiku", "instruct", "chat", "base", "turbo", "lite", "max", "plus", "scout", "maverick", "coder", "vision", "thinking", "preview",
-        "omni", "large", "small", "medium", "tiny", "xl", "exp", "reasoner",
-    ];
-    w.chars().next().is_some_and(char::is_uppercase) && VARIANTS.contains(&w.to_ascii_lowercase().as_str())
+    w.chars().next().is_some_and(char::is_uppercase) && RELEASE_VARIANTS.contains(&w.to_ascii_lowercase().as_str())
 }
 
 /// The name part of a versioned name: "DINOv3" -> "DINO", "SAM2" -> "SAM", "YOLOv11" ->
