@@ -767,7 +767,7 @@ impl EntityExtractor {
             let long_gaz = self.gaz.lookup(&d.long).is_some();
             let long_words: Vec<&str> = d.long.split([' ', '-']).filter(|w| !w.is_empty()).collect();
             // The head noun: the last word before a preposition ("tuning at scale for LLMs").
-            let last = long_words.iter().take_while(|w| !matches!(**w, "for" | "of" | "at" | "with" | "in" | "on" | "via" | "from" | "by")).last().copied().unwrap_or("");
+            let last = long_words.iter().take_while(|w| !ends_head(w)).last().copied().unwrap_or("");
             let plural_long = last.len() > 3 && last.ends_with('s') && !last.ends_with("ss") && !last.ends_with("us") && !last.ends_with("is") && crate::text::stem(last) != last.to_lowercase();
             let plural_short = d.short.ends_with('s') && d.short.chars().filter(|c| c.is_uppercase()).count() >= 2;
             let first_atom = v.atoms.iter().position(|a| a.start == d.long_start);
@@ -1008,7 +1008,7 @@ impl EntityExtractor {
     fn name_head(&self, name: &str) -> Option<EntityType> {
         // The head is the last word before a preposition ("Local Ordinance Corpus for the
         // United States", "Data Processing Framework for Chinese Medical LLMs").
-        let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).take_while(|w| !matches!(*w, "for" | "of" | "with" | "in" | "on" | "via" | "from" | "by" | "based")).collect();
+        let words: Vec<&str> = name.split([' ', '-']).filter(|w| !w.is_empty()).take_while(|w| !ends_head(w)).collect();
         let last = *words.last()?;
         if words.len() < 2 || !is_capitalized(last) && !is_lower_word(last) {
             return None;
@@ -1715,6 +1715,12 @@ impl EntityExtractor {
         });
         out
     }
+}
+
+/// A word after a name's head ("Tuning at Scale for LLMs", "Corpus of Port Records",
+/// "Retrieval based on Graphs"): a preposition, or `based`.
+fn ends_head(w: &str) -> bool {
+    matches!(w, "for" | "of" | "at" | "with" | "in" | "on" | "via" | "from" | "by" | "based")
 }
 
 /// The variant words of model releases, lower case: `-instruct`, `-mini`, `Gemini 3.6 Flash`,
