@@ -810,7 +810,13 @@ impl EntityExtractor {
             // A metric defined with its acronym is named, written in lower case or not:
             // "attack success rate (ASR)", "clean accuracy (ACC)".
             let metric = (self.name_head(&d.long) == Some(EntityType::Metric)).then_some((EntityType::Metric, 0.6));
-            let long_named = long_named || metric.is_some();
+            // So is one the paper presents as its own and then calls by its acronym ("we
+            // propose reinforced online-policy distillation (ROPD) ... ROPD improves"); not a
+            // list of qualities ("general, powerful, scalable (GPS)") or a gloss of a word
+            // name ("federated full-parameter tuning at scale for LLMs (Ferret)").
+            let acronym = d.short.chars().filter(|c| c.is_uppercase()).count() >= 2;
+            let own = reused && acronym && !d.long.contains(',') && self.presented(v, d, first_atom);
+            let long_named = long_named || metric.is_some() || own;
             let short = Proposal { kind: short.kind.or(metric), ..short };
             if long_named && !long_gaz && self.acceptable(&d.long, &generic) {
                 links.push((long.key.clone(), short.key.clone()));

@@ -358,3 +358,15 @@ fn a_count_in_thousands_names_data_and_a_parameter_count_a_model() {
     assert_eq!(shape_type("Quayside-7B"), Some(EntityType::Model));
     assert_eq!(shape_type("Quayside-770M"), Some(EntityType::Model));
 }
+
+#[test]
+fn a_lower_case_long_form_the_paper_presents_and_calls_by_its_acronym_is_a_name() {
+    let v = ents("", "We propose harbor-aware quay scheduling (HAQS) for ports. HAQS halves waiting times.");
+    assert!(v.iter().any(|(t, _)| t == "harbor-aware quay scheduling"), "{v:?}");
+    assert!(v.iter().any(|(t, _)| t == "HAQS"), "{v:?}");
+    // Not a list of qualities, nor a gloss of a word name, nor one never called by its acronym.
+    let v = ents("", "We propose general, powerful, scalable (GPS) quays. GPS quays work.");
+    assert!(v.iter().all(|(t, _)| !t.starts_with("general")), "{v:?}");
+    let v = ents("", "We propose harbor-aware quay scheduling (HAQS) for ports, which halves waiting times.");
+    assert!(v.iter().all(|(t, _)| t != "harbor-aware quay scheduling"), "{v:?}");
+}
