@@ -367,6 +367,8 @@ fn a_lower_case_long_form_the_paper_presents_and_calls_by_its_acronym_is_a_name(
     // Not a list of qualities, nor a gloss of a word name, nor one never called by its acronym.
     let v = ents("", "We propose general, powerful, scalable (GPS) quays. GPS quays work.");
     assert!(v.iter().all(|(t, _)| !t.starts_with("general")), "{v:?}");
+    let v = ents("", "We propose federated full-parameter tuning at scale (Ferret) for ports. Ferret halves waiting times.");
+    assert!(v.iter().all(|(t, _)| !t.starts_with("federated")), "{v:?}");
     let v = ents("", "We propose harbor-aware quay scheduling (HAQS) for ports, which halves waiting times.");
     assert!(v.iter().all(|(t, _)| t != "harbor-aware quay scheduling"), "{v:?}");
 }
